@@ -1,0 +1,295 @@
+"""Who offers what, when, and what has been booked.
+
+All instants are stored in UTC. Weekly rules and overrides are wall-clock times
+in the practitioner's own zone, because that is how a person thinks about
+their week ("Tuesdays 9 to 12"), and they must stay put across daylight saving.
+"""
+
+import uuid
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Practitioner(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner"
+    )
+    display_name = models.CharField(_("display name"), max_length=120)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Amsterdam",
+        validators=[validate_time_zone],
+        help_text=_("Your availability is entered in this zone, e.g. Europe/Amsterdam."),
+    )
+    meeting_url = models.URLField(
+        _("meeting link"), blank=True, help_text=_("Your video room, sent in confirmations.")
+    )
+    contact_email = models.EmailField(
+        _("contact email"),
+        blank=True,
+        help_text=_("Shown to clients who need to change a booking after the cut-off."),
+    )
+    bio = models.TextField(_("short bio"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("practitioner profile")
+        verbose_name_plural = _("practitioner profile")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class SessionType(models.Model):
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Free assessment call")
+        SESSION = "session", _("Session for returning clients")
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="session_types"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    price_label = models.CharField(
+        _("price label"), max_length=40, blank=True, help_text=_("For example “Free” or “€90”.")
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    buffer_before_minutes = models.PositiveSmallIntegerField(_("buffer before (minutes)"), default=0)
+    buffer_after_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=10)
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"),
+        default=12 * 60,
+        help_text=_("No bookings that start sooner than this."),
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"), default=60, help_text=_("How far ahead clients may book.")
+    )
+    max_per_day = models.PositiveSmallIntegerField(
+        _("maximum bookings per day"),
+        null=True,
+        blank=True,
+        help_text=_("Of this type, per day in your time zone. Empty means no limit."),
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        _("slot step (minutes)"), default=30, help_text=_("Offer a start time every N minutes.")
+    )
+    change_cutoff_hours = models.PositiveSmallIntegerField(
+        _("cancel/reschedule cut-off (hours)"),
+        default=24,
+        help_text=_("Clients can cancel or move a booking online until this long before it."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("session type")
+        verbose_name_plural = _("session types")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5), name="session_type_duration_min"
+            ),
+            models.CheckConstraint(condition=Q(slot_step_minutes__gte=5), name="session_type_step_min"),
+            models.CheckConstraint(condition=Q(horizon_days__gte=1), name="session_type_horizon_min"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def requires_assessment(self) -> bool:
+        return self.kind == self.Kind.SESSION
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class AvailabilityRule(models.Model):
+    """A weekly window, in the practitioner's zone, when sessions can start and end."""
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="availability_rules"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("weekly availability")
+        verbose_name_plural = _("weekly availability")
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="availability_rule_order"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="availability_rule_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError(_("The window must end after it starts."), code="order")
+
+
+class AvailabilityOverride(models.Model):
+    """A date that differs from the weekly pattern: time off, or extra hours."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("Closed (time off)")
+        EXTRA = "extra", _("Extra hours")
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="availability_overrides"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.CLOSED)
+    start_time = models.TimeField(
+        _("from"), null=True, blank=True, help_text=_("Leave both times empty to close the whole day.")
+    )
+    end_time = models.TimeField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("date override")
+        verbose_name_plural = _("date overrides")
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
+                | Q(end_time__gt=models.F("start_time")),
+                name="availability_override_times",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="closed") | Q(start_time__isnull=False),
+                name="availability_override_extra_needs_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.start_time is None:
+            return f"{self.date}: {self.get_kind_display()}"
+        return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}: {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if (self.start_time is None) != (self.end_time is None):
+            raise ValidationError(_("Give both times, or neither."), code="times")
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError(_("The window must end after it starts."), code="order")
+        if self.kind == self.Kind.EXTRA and self.start_time is None:
+            raise ValidationError(_("Extra hours need a start and end time."), code="times")
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        HELD = "held", _("Held (details being entered)")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+
+    class Mode(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        COUPLE = "couple", _("Couple")
+
+    # Statuses that occupy the calendar; the exclusion constraint covers exactly these.
+    LIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="bookings")
+    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="bookings")
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+    )
+    start_at = models.DateTimeField(_("starts"))
+    end_at = models.DateTimeField(_("ends"))
+    # The start and end widened by the session type's buffers: what the calendar
+    # really loses. No two live bookings' blocked ranges may overlap.
+    blocked_start = models.DateTimeField(editable=False)
+    blocked_end = models.DateTimeField(editable=False)
+    client_time_zone = models.CharField(
+        _("client's time zone"), max_length=64, validators=[validate_time_zone]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
+    )
+    mode = models.CharField(_("for"), max_length=10, choices=Mode.choices, default=Mode.INDIVIDUAL)
+    partner_name = models.CharField(_("partner's name"), max_length=120, blank=True)
+    partner_email = models.EmailField(_("partner's email"), blank=True)
+    note = models.TextField(_("client's note"), max_length=1000, blank=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    held_until = models.DateTimeField(null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Calendar revision, raised on every reschedule.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-start_at"]
+        indexes = [
+            models.Index(fields=["practitioner", "blocked_start"], name="booking_calendar_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="booking_order"),
+            models.CheckConstraint(
+                condition=Q(blocked_start__lte=models.F("start_at"))
+                & Q(blocked_end__gte=models.F("end_at")),
+                name="booking_blocked_covers_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="held") | Q(client__isnull=False),
+                name="booking_client_unless_held",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_until__isnull=False),
+                name="booking_hold_expires",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_type} at {self.start_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def client_zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.client_time_zone)
+
+    @property
+    def is_couple(self) -> bool:
+        return self.mode == self.Mode.COUPLE
