@@ -9,9 +9,11 @@ def practitioner_timezone_middleware(get_response):
     """Activate the signed-in practitioner's zone so admin times read as their clock."""
 
     def middleware(request):
-        practitioner = getattr(getattr(request, "user", None), "practitioner", None) if (
-            request.path.startswith("/admin/") and request.user.is_authenticated
-        ) else None
+        practitioner = (
+            getattr(getattr(request, "user", None), "practitioner", None)
+            if (request.path.startswith("/admin/") and request.user.is_authenticated)
+            else None
+        )
         if practitioner is not None:
             timezone.activate(zoneinfo.ZoneInfo(practitioner.time_zone))
         try:

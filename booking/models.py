@@ -71,7 +71,9 @@ class SessionType(models.Model):
         _("price label"), max_length=40, blank=True, help_text=_("For example “Free” or “€90”.")
     )
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
-    buffer_before_minutes = models.PositiveSmallIntegerField(_("buffer before (minutes)"), default=0)
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        _("buffer before (minutes)"), default=0
+    )
     buffer_after_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=10)
     min_notice_minutes = models.PositiveIntegerField(
         _("minimum notice (minutes)"),
@@ -106,8 +108,12 @@ class SessionType(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5), name="session_type_duration_min"
             ),
-            models.CheckConstraint(condition=Q(slot_step_minutes__gte=5), name="session_type_step_min"),
-            models.CheckConstraint(condition=Q(horizon_days__gte=1), name="session_type_horizon_min"),
+            models.CheckConstraint(
+                condition=Q(slot_step_minutes__gte=5), name="session_type_step_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_days__gte=1), name="session_type_horizon_min"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,7 +180,10 @@ class AvailabilityOverride(models.Model):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.CLOSED)
     start_time = models.TimeField(
-        _("from"), null=True, blank=True, help_text=_("Leave both times empty to close the whole day.")
+        _("from"),
+        null=True,
+        blank=True,
+        help_text=_("Leave both times empty to close the whole day."),
     )
     end_time = models.TimeField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=120, blank=True)
@@ -198,7 +207,9 @@ class AvailabilityOverride(models.Model):
     def __str__(self) -> str:
         if self.start_time is None:
             return f"{self.date}: {self.get_kind_display()}"
-        return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}: {self.get_kind_display()}"
+        return (
+            f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}: {self.get_kind_display()}"
+        )
 
     def clean(self) -> None:
         if (self.start_time is None) != (self.end_time is None):
@@ -224,7 +235,9 @@ class Booking(models.Model):
     # Statuses that occupy the calendar; the exclusion constraint covers exactly these.
     LIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
 
-    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="bookings")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="bookings"
+    )
     session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="bookings")
     client = models.ForeignKey(
         "clients.Client",
@@ -267,7 +280,9 @@ class Booking(models.Model):
             models.Index(fields=["practitioner", "blocked_start"], name="booking_calendar_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="booking_order"),
+            models.CheckConstraint(
+                condition=Q(end_at__gt=models.F("start_at")), name="booking_order"
+            ),
             models.CheckConstraint(
                 condition=Q(blocked_start__lte=models.F("start_at"))
                 & Q(blocked_end__gte=models.F("end_at")),

@@ -1,0 +1,138 @@
+"""The practitioner's workspace for their profile, offers, hours and bookings.
+
+Times in these pages are shown in the practitioner's zone (see middleware).
+"""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
+
+
+class AvailabilityRuleInline(admin.TabularInline):
+    model = AvailabilityRule
+    extra = 1
+
+
+class AvailabilityOverrideInline(admin.TabularInline):
+    model = AvailabilityOverride
+    extra = 1
+    ordering = ("-date",)
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "time_zone", "meeting_url")
+    inlines = [AvailabilityRuleInline, AvailabilityOverrideInline]
+    fieldsets = (
+        (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
+        (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
+    )
+
+
+@admin.register(SessionType)
+class SessionTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "duration_minutes", "price_label", "active", "position")
+    list_editable = ("active", "position")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("practitioner", "name", "slug", "kind", "description", "price_label")}),
+        (
+            _("Timing"),
+            {
+                "fields": (
+                    "duration_minutes",
+                    "buffer_before_minutes",
+                    "buffer_after_minutes",
+                    "slot_step_minutes",
+                )
+            },
+        ),
+        (
+            _("Booking rules"),
+            {
+                "fields": (
+                    "min_notice_minutes",
+                    "horizon_days",
+                    "max_per_day",
+                    "change_cutoff_hours",
+                    "active",
+                    "position",
+                )
+            },
+        ),
+    )
+
+
+class UpcomingFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return (("upcoming", _("Upcoming")), ("past", _("Past")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.filter(start_at__gte=timezone.now())
+        if self.value() == "past":
+            return queryset.filter(start_at__lt=timezone.now())
+        return queryset
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ("start_at", "client", "session_type", "mode", "status")
+    list_filter = (
+        "status",
+        UpcomingFilter,
+        "session_type",
+        ("start_at", admin.DateFieldListFilter),
+    )
+    date_hierarchy = "start_at"
+    search_fields = ("client__name", "client__email", "partner_name")
+    list_select_related = ("client", "session_type")
+    ordering = ("-start_at",)
+    readonly_fields = (
+        "practitioner",
+        "session_type",
+        "client",
+        "start_at",
+        "end_at",
+        "client_time_zone",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "confirmation_sent_at",
+    )
+    fields = (
+        "client",
+        "session_type",
+        "start_at",
+        "end_at",
+        "client_time_zone",
+        "status",
+        "mode",
+        "partner_name",
+        "partner_email",
+        "note",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "confirmation_sent_at",
+        "practitioner",
+    )
+    actions = ["cancel_bookings"]
+
+    def has_add_permission(self, request):
+        # Bookings are made through the booking pages, which keep every rule.
+        return False
+
+    @admin.action(description=_("Cancel selected bookings"))
+    def cancel_bookings(self, request, queryset):
+        count = 0
+        for booking in queryset.exclude(status=Booking.Status.CANCELLED):
+            services.booking_cancel(booking=booking, by_practitioner=True)
+            count += 1
+        self.message_user(request, _("%d booking(s) cancelled.") % count, messages.SUCCESS)

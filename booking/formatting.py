@@ -1,0 +1,31 @@
+"""Human-readable times, always in a named zone. Pure functions, no Django."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def zone_label(zone_name: str) -> str:
+    """Return a zone name as people read it: "Asia/Kolkata" becomes "Kolkata (Asia)"."""
+    region, _, city = zone_name.partition("/")
+    if not city:
+        return zone_name
+    return f"{city.replace('_', ' ').replace('/', ' – ')} ({region})"
+
+
+def long_date(moment: datetime, zone_name: str) -> str:
+    """Return e.g. "Tuesday 3 March 2026" for the moment's date in that zone."""
+    local = moment.astimezone(ZoneInfo(zone_name))
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def clock(moment: datetime, zone_name: str) -> str:
+    """Return e.g. "14:30" in that zone (24-hour clock: unambiguous worldwide)."""
+    return moment.astimezone(ZoneInfo(zone_name)).strftime("%H:%M")
+
+
+def when(moment: datetime, zone_name: str) -> str:
+    """Return e.g. "Tuesday 3 March 2026 at 14:30 (Kolkata time)"."""
+    city = zone_name.rpartition("/")[2].replace("_", " ")
+    return f"{long_date(moment, zone_name)} at {clock(moment, zone_name)} ({city} time)"

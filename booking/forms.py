@@ -1,0 +1,144 @@
+"""Forms for the public booking pages: clear messages for every bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Booking
+from .services import ClientDetails
+from .timezones import is_known, offered_zones
+
+
+class SlotChoiceForm(forms.Form):
+    """A chosen start time (UTC ISO 8601, as the picker renders it) and the visitor's zone."""
+
+    error_messages = {
+        "bad_slot": _("We could not read that time. Please pick one from the list."),
+        "bad_zone": _("Please choose your time zone from the list."),
+    }
+
+    slot = forms.CharField(max_length=40)
+    tz = forms.CharField(max_length=64, required=False)
+
+    def clean_slot(self) -> datetime:
+        raw = self.cleaned_data["slot"]
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["bad_slot"], code="bad_slot") from None
+        if value.tzinfo is None:
+            raise forms.ValidationError(self.error_messages["bad_slot"], code="bad_slot")
+        return value.astimezone(UTC)
+
+    def clean_tz(self) -> str:
+        value = self.cleaned_data["tz"] or "UTC"
+        if not is_known(value):
+            raise forms.ValidationError(self.error_messages["bad_zone"], code="bad_zone")
+        return value
+
+
+class WeekForm(forms.Form):
+    """The ?week= and ?tz= of the slot picker; bad values fall back to defaults."""
+
+    week = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    tz = forms.CharField(required=False, max_length=64)
+
+    def week_or(self, default: date) -> date:
+        if self.is_valid() and self.cleaned_data["week"]:
+            return max(self.cleaned_data["week"], default)
+        return default
+
+
+class ClientDetailsForm(forms.Form):
+    error_messages = {
+        "partner_needed": _("For a couple's booking, please give your partner's name."),
+        "same_email": _("Your partner's email must be different from yours."),
+        "bad_zone": _("Please choose your time zone from the list."),
+    }
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        help_text=_("The name you would like to be called."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=_("We send your confirmation and calendar invitation here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=())
+    mode = forms.ChoiceField(
+        label=_("Who is this for?"),
+        choices=Booking.Mode.choices,
+        initial=Booking.Mode.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    partner_name = forms.CharField(
+        label=_("Your partner's name"),
+        max_length=120,
+        required=False,
+        help_text=_("Only for couples."),
+    )
+    partner_email = forms.EmailField(
+        label=_("Your partner's email (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("Only for couples. We will not write to them without you knowing."),
+    )
+    note = forms.CharField(
+        label=_("Anything you would like me to know beforehand? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A sentence or two is plenty. Up to 1,000 characters."),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to my details being kept for my care."),
+        error_messages={"required": _("Please agree to the privacy notice to book.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in offered_zones()]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("mode") == Booking.Mode.COUPLE:
+            if not cleaned.get("partner_name", "").strip():
+                self.add_error(
+                    "partner_name",
+                    forms.ValidationError(
+                        self.error_messages["partner_needed"], code="partner_needed"
+                    ),
+                )
+            partner_email = cleaned.get("partner_email", "")
+            if partner_email and partner_email.lower() == cleaned.get("email", "").lower():
+                self.add_error(
+                    "partner_email",
+                    forms.ValidationError(self.error_messages["same_email"], code="same_email"),
+                )
+        return cleaned
+
+    def details(self) -> ClientDetails:
+        data = self.cleaned_data
+        return ClientDetails(
+            name=data["name"],
+            email=data["email"],
+            time_zone=data["time_zone"],
+            mode=data["mode"],
+            partner_name=data["partner_name"].strip(),
+            partner_email=data["partner_email"],
+            note=data["note"].strip(),
+        )

@@ -1,0 +1,271 @@
+"""Writes for booking: hold a time, confirm it, move it, cancel it.
+
+Every service runs in one transaction that first locks the practitioner's row,
+so booking writes for one calendar happen one at a time and the check "is this
+time still free?" cannot race with another write. On PostgreSQL the exclusion
+constraint ``booking_no_overlap`` backs this up; on SQLite the transaction
+itself is serialised (IMMEDIATE mode, see settings).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.services import client_get_or_create_for_booking
+
+from . import slots
+from .models import Booking, Practitioner, SessionType
+from .selectors import client_is_returning, slot_engine_inputs
+
+logger = logging.getLogger(__name__)
+
+
+class BookingError(Exception):
+    """A booking request that cannot be carried out; ``message`` is for the client."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class SlotUnavailable(BookingError):
+    code = "taken"
+
+
+class NotReturningClient(BookingError):
+    code = "not_returning"
+
+
+class ChangeTooLate(BookingError):
+    code = "too_late"
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    name: str
+    email: str
+    time_zone: str
+    mode: str = Booking.Mode.INDIVIDUAL
+    partner_name: str = ""
+    partner_email: str = ""
+    note: str = ""
+
+
+def _lock_practitioner(practitioner_id: int) -> Practitioner:
+    return Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
+def _check_slot(
+    *,
+    session_type: SessionType,
+    slot_start: datetime,
+    now: datetime,
+    exclude_booking_id: int | None = None,
+) -> None:
+    """Raise SlotUnavailable, with the reason a person would want, unless the slot is free."""
+    zone = session_type.practitioner.zone
+    local_day = slot_start.astimezone(zone).date()
+    inputs = slot_engine_inputs(
+        session_type=session_type,
+        now=now,
+        first_day=local_day,
+        last_day=local_day,
+        exclude_booking_id=exclude_booking_id,
+    )
+    if slot_start in slots.free_slots(**inputs):
+        return
+    if slot_start <= now:
+        raise SlotUnavailable(_("That time has already passed."), code="past")
+    if slot_start < now + timedelta(minutes=session_type.min_notice_minutes):
+        raise SlotUnavailable(
+            _("That time is too soon to book online. Please choose a later time."), code="too_soon"
+        )
+    if slot_start > now + timedelta(days=session_type.horizon_days):
+        raise SlotUnavailable(
+            _("That time is further ahead than bookings are open."), code="too_far"
+        )
+    if slot_start not in slots.free_slots(**{**inputs, "busy": [], "bookings_per_day": {}}):
+        raise SlotUnavailable(_("That time is not one of the open times."), code="not_offered")
+    if slot_start in slots.free_slots(**{**inputs, "bookings_per_day": {}}):
+        raise SlotUnavailable(_("That day is now fully booked."), code="day_full")
+    raise SlotUnavailable(_("Sorry, this time was just taken."), code="taken")
+
+
+def _blocked_range(session_type: SessionType, start: datetime) -> dict:
+    end = start + timedelta(minutes=session_type.duration_minutes)
+    return {
+        "start_at": start,
+        "end_at": end,
+        "blocked_start": start - timedelta(minutes=session_type.buffer_before_minutes),
+        "blocked_end": end + timedelta(minutes=session_type.buffer_after_minutes),
+    }
+
+
+def _release_expired_holds(*, practitioner: Practitioner, now: datetime, blocked: dict) -> None:
+    """Delete lapsed holds that would still block this range in the exclusion constraint."""
+    Booking.objects.filter(
+        practitioner=practitioner,
+        status=Booking.Status.HELD,
+        held_until__lte=now,
+        blocked_start__lt=blocked["blocked_end"],
+        blocked_end__gt=blocked["blocked_start"],
+    ).delete()
+
+
+@transaction.atomic
+def booking_hold(
+    *, session_type: SessionType, slot_start: datetime, client_time_zone: str
+) -> Booking:
+    """Hold a free time for a few minutes while the visitor enters their details."""
+    now = timezone.now()
+    _lock_practitioner(session_type.practitioner_id)
+    _check_slot(session_type=session_type, slot_start=slot_start, now=now)
+    blocked = _blocked_range(session_type, slot_start)
+    _release_expired_holds(practitioner=session_type.practitioner, now=now, blocked=blocked)
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                practitioner=session_type.practitioner,
+                session_type=session_type,
+                client_time_zone=client_time_zone,
+                status=Booking.Status.HELD,
+                held_until=now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES),
+                **blocked,
+            )
+    except IntegrityError as error:  # the exclusion constraint: someone got there first
+        raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
+
+
+@transaction.atomic
+def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
+    """Turn a hold into a confirmed booking for this client.
+
+    Submitting twice (a double click, a reload) returns the same booking. A
+    hold that has lapsed is still honoured if nobody has taken the time since.
+    """
+    now = timezone.now()
+    found = Booking.objects.filter(public_id=public_id).values_list("practitioner_id", flat=True)
+    if not found:
+        raise SlotUnavailable(_("Sorry, this time was just taken."))
+    _lock_practitioner(found[0])
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("session_type__practitioner", "client")
+        .get(public_id=public_id)
+    )
+    if (
+        booking.status == Booking.Status.CONFIRMED
+        and booking.client is not None
+        and booking.client.email.lower() == details.email.strip().lower()
+    ):
+        return booking
+    if booking.status != Booking.Status.HELD:
+        raise SlotUnavailable(_("Sorry, this time was just taken."))
+    session_type = booking.session_type
+    if booking.held_until <= now:
+        _check_slot(
+            session_type=session_type,
+            slot_start=booking.start_at,
+            now=now,
+            exclude_booking_id=booking.pk,
+        )
+    if session_type.requires_assessment and not client_is_returning(details.email, now):
+        raise NotReturningClient(
+            _(
+                "Single sessions are for people who have already had an assessment call. "
+                "If you are new, please start with a free assessment call."
+            )
+        )
+    booking.client = client_get_or_create_for_booking(
+        name=details.name, email=details.email, time_zone=details.time_zone, consent_at=now
+    )
+    booking.client_time_zone = details.time_zone
+    booking.mode = details.mode
+    booking.partner_name = details.partner_name if details.mode == Booking.Mode.COUPLE else ""
+    booking.partner_email = details.partner_email if details.mode == Booking.Mode.COUPLE else ""
+    booking.note = details.note
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.held_until = None
+    booking.save()
+    _queue_confirmation(booking.pk)
+    return booking
+
+
+def _queue_confirmation(booking_id: int) -> None:
+    from .tasks import booking_confirmation_send_task
+
+    # robust: a broker outage must never undo or error a booking that is saved.
+    transaction.on_commit(lambda: booking_confirmation_send_task.delay(booking_id), robust=True)
+
+
+def _check_change_allowed(booking: Booking, now: datetime) -> None:
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingError(_("This booking can no longer be changed."), code="not_confirmed")
+    cutoff = booking.start_at - timedelta(hours=booking.session_type.change_cutoff_hours)
+    if now > cutoff:
+        raise ChangeTooLate(
+            _("It is too close to the appointment to change it online."), code="too_late"
+        )
+
+
+@transaction.atomic
+def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
+    """Move a confirmed booking to another free time, until the cut-off."""
+    now = timezone.now()
+    _lock_practitioner(booking.practitioner_id)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("session_type__practitioner", "client")
+        .get(pk=booking.pk)
+    )
+    _check_change_allowed(booking, now)
+    if new_start == booking.start_at:
+        return booking
+    session_type = booking.session_type
+    _check_slot(
+        session_type=session_type, slot_start=new_start, now=now, exclude_booking_id=booking.pk
+    )
+    blocked = _blocked_range(session_type, new_start)
+    _release_expired_holds(practitioner=booking.practitioner, now=now, blocked=blocked)
+    for field, value in blocked.items():
+        setattr(booking, field, value)
+    booking.sequence += 1
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Booking:
+    """Cancel a booking; clients may do so until the cut-off, the practitioner any time."""
+    now = timezone.now()
+    _lock_practitioner(booking.practitioner_id)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("session_type__practitioner", "client")
+        .get(pk=booking.pk)
+    )
+    if booking.status == Booking.Status.CANCELLED:
+        return booking
+    if not by_practitioner:
+        _check_change_allowed(booking, now)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    return booking

@@ -1,0 +1,311 @@
+"""Public booking pages. Views load, validate, call a service and redirect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services, timezones
+from .emails import ics_for
+from .formatting import when
+from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
+from .links import manage_path
+from .models import Booking, SessionType
+from .picker import picker_week
+from .tokens import BadToken, hold_token_make, hold_token_read, manage_token_read
+
+
+def _session_type_or_404(slug: str) -> SessionType:
+    try:
+        return selectors.session_type_get(slug)
+    except SessionType.DoesNotExist:
+        raise Http404("No such session type") from None
+
+
+def _booking_for_manage_token(token: str) -> Booking:
+    """Return the booking behind a manage link, or 404 for a bad or expired link."""
+    try:
+        public_id = manage_token_read(token)
+        booking = selectors.booking_by_public_id(public_id)
+    except (BadToken, Booking.DoesNotExist):
+        raise Http404("This link is not valid") from None
+    expires = booking.end_at + timedelta(days=settings.BOOKING_MANAGE_LINK_DAYS)
+    if booking.status == Booking.Status.HELD or timezone.now() > expires:
+        raise Http404("This link has expired")
+    return booking
+
+
+def _time_pair(booking: Booking) -> dict:
+    return {
+        "client_when": when(booking.start_at, booking.client_time_zone),
+        "practitioner_when": when(booking.start_at, booking.practitioner.time_zone),
+        "same_zone": booking.client_time_zone == booking.practitioner.time_zone,
+    }
+
+
+@require_GET
+def landing(request):
+    session_types = list(selectors.session_types_active())
+    practitioner = session_types[0].practitioner if session_types else None
+    context = {"session_types": session_types, "practitioner": practitioner}
+    return render(request, "booking/landing.html", context)
+
+
+@require_GET
+def privacy(request):
+    return render(request, "booking/privacy.html")
+
+
+def _picker_response(
+    request,
+    *,
+    session_type: SessionType,
+    action: str,
+    page_url: str,
+    booking: Booking | None = None,
+    error: services.BookingError | None = None,
+    tried_slot=None,
+    status: int = 200,
+):
+    zone_name = timezones.visitor_zone(request, default=session_type.practitioner.time_zone)
+    week_form = WeekForm(request.GET)
+    today = timezone.now().astimezone(timezones.zoneinfo.ZoneInfo(zone_name)).date()
+    week = picker_week(
+        session_type=session_type,
+        zone_name=zone_name,
+        first_day=week_form.week_or(today),
+        exclude_booking_id=booking.pk if booking else None,
+    )
+    alternatives = []
+    if error is not None and tried_slot is not None:
+        nearby = selectors.slots_for(
+            session_type=session_type,
+            first_day=(tried_slot - timedelta(days=2))
+            .astimezone(session_type.practitioner.zone)
+            .date(),
+            last_day=(tried_slot + timedelta(days=2))
+            .astimezone(session_type.practitioner.zone)
+            .date(),
+            exclude_booking_id=booking.pk if booking else None,
+        )
+        alternatives = [
+            (slot, when(slot, zone_name)) for slot in selectors.nearest_slots(nearby, tried_slot)
+        ]
+    context = {
+        "session_type": session_type,
+        "practitioner": session_type.practitioner,
+        "week": week,
+        "zone_name": zone_name,
+        "zone_options": timezones.zone_options(zone_name),
+        "offset_label": timezones.utc_offset_label(zone_name, timezone.now()),
+        "week_label": f"{long_date_short(week.first_day)} – {long_date_short(week.days[-1].day)}",
+        "next_open_label": when(week.next_open, zone_name) if week.next_open else "",
+        "action": action,
+        "page_url": page_url,
+        "booking": booking,
+        "error": error,
+        "alternatives": alternatives,
+    }
+    response = render(request, "booking/slot_picker.html", context, status=status)
+    if request.GET.get("tz") == zone_name:
+        timezones.remember(response, zone_name)
+    return response
+
+
+def long_date_short(day) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@require_GET
+def slot_picker(request, slug: str):
+    session_type = _session_type_or_404(slug)
+    return _picker_response(
+        request,
+        session_type=session_type,
+        action=reverse("booking:hold", args=[slug]),
+        page_url=reverse("booking:slots", args=[slug]),
+    )
+
+
+@require_POST
+def hold(request, slug: str):
+    session_type = _session_type_or_404(slug)
+    form = SlotChoiceForm(request.POST)
+    if not form.is_valid():
+        error = services.BookingError(" ".join(e for errs in form.errors.values() for e in errs))
+        return _picker_response(
+            request,
+            session_type=session_type,
+            action=reverse("booking:hold", args=[slug]),
+            page_url=reverse("booking:slots", args=[slug]),
+            error=error,
+            status=400,
+        )
+    slot_start = form.cleaned_data["slot"]
+    try:
+        booking = services.booking_hold(
+            session_type=session_type,
+            slot_start=slot_start,
+            client_time_zone=form.cleaned_data["tz"],
+        )
+    except services.SlotUnavailable as error:
+        return _picker_response(
+            request,
+            session_type=session_type,
+            action=reverse("booking:hold", args=[slug]),
+            page_url=reverse("booking:slots", args=[slug]),
+            error=error,
+            tried_slot=slot_start,
+            status=409,
+        )
+    token = hold_token_make(
+        public_id=booking.public_id, session_type_slug=slug, slot_start=booking.start_at
+    )
+    response = redirect("booking:details", token=token)
+    timezones.remember(response, form.cleaned_data["tz"])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def details(request, token: str):
+    try:
+        held = hold_token_read(token)
+    except BadToken:
+        return render(request, "booking/link_invalid.html", status=404)
+    session_type = _session_type_or_404(held.session_type_slug)
+    booking = Booking.objects.filter(public_id=held.public_id).only("status", "held_until").first()
+    if (
+        booking is not None
+        and booking.status == Booking.Status.CONFIRMED
+        and request.method == "GET"
+    ):
+        return render(request, "booking/link_invalid.html", {"already_booked": True}, status=410)
+    zone_name = timezones.visitor_zone(request, default=session_type.practitioner.time_zone)
+
+    form = ClientDetailsForm(
+        request.POST or None, initial={"time_zone": zone_name, "mode": Booking.Mode.INDIVIDUAL}
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirmed = services.booking_confirm(public_id=held.public_id, details=form.details())
+        except services.NotReturningClient as not_returning:
+            form.add_error("email", not_returning.message)
+            error = not_returning
+        except services.SlotUnavailable as unavailable:
+            return _picker_response(
+                request,
+                session_type=session_type,
+                action=reverse("booking:hold", args=[session_type.slug]),
+                page_url=reverse("booking:slots", args=[session_type.slug]),
+                error=unavailable,
+                tried_slot=held.slot_start,
+                status=409,
+            )
+        else:
+            response = redirect(manage_path(confirmed) + "?booked=1")
+            timezones.remember(response, confirmed.client_time_zone)
+            return response
+
+    context = {
+        "form": form,
+        "session_type": session_type,
+        "practitioner": session_type.practitioner,
+        "client_when": when(held.slot_start, zone_name),
+        "practitioner_when": when(held.slot_start, session_type.practitioner.time_zone),
+        "same_zone": zone_name == session_type.practitioner.time_zone,
+        "held_until": booking.held_until if booking and booking.held_until else None,
+        "zone_name": zone_name,
+        "error": error,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "booking/details.html", context, status=status)
+
+
+@require_GET
+def manage(request, token: str):
+    booking = _booking_for_manage_token(token)
+    now = timezone.now()
+    cutoff = booking.start_at - timedelta(hours=booking.session_type.change_cutoff_hours)
+    context = {
+        "booking": booking,
+        "token": token,
+        "practitioner": booking.practitioner,
+        "can_change": booking.status == Booking.Status.CONFIRMED and now <= cutoff,
+        "cutoff_hours": booking.session_type.change_cutoff_hours,
+        "is_past": booking.end_at <= now,
+        "flash": next((key for key in ("booked", "moved", "cancelled") if key in request.GET), ""),
+        **_time_pair(booking),
+    }
+    return render(request, "booking/manage.html", context)
+
+
+@require_GET
+def calendar_file(request, token: str):
+    booking = _booking_for_manage_token(token)
+    response = HttpResponse(ics_for(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token: str):
+    booking = _booking_for_manage_token(token)
+    error = None
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking=booking)
+        except services.BookingError as problem:
+            error = problem
+        else:
+            return redirect(reverse("booking:manage", args=[token]) + "?cancelled=1")
+    context = {"booking": booking, "token": token, "error": error, **_time_pair(booking)}
+    return render(request, "booking/cancel.html", context, status=409 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule(request, token: str):
+    booking = _booking_for_manage_token(token)
+    page_url = reverse("booking:reschedule", args=[token])
+    if booking.status != Booking.Status.CONFIRMED:
+        return redirect("booking:manage", token=token)
+    if request.method == "POST":
+        form = SlotChoiceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.booking_reschedule(booking=booking, new_start=form.cleaned_data["slot"])
+            except services.BookingError as error:
+                return _picker_response(
+                    request,
+                    session_type=booking.session_type,
+                    action=page_url,
+                    page_url=page_url,
+                    booking=booking,
+                    error=error,
+                    tried_slot=form.cleaned_data["slot"],
+                    status=409,
+                )
+            return redirect(reverse("booking:manage", args=[token]) + "?moved=1")
+        error = services.BookingError(" ".join(e for errs in form.errors.values() for e in errs))
+        return _picker_response(
+            request,
+            session_type=booking.session_type,
+            action=page_url,
+            page_url=page_url,
+            booking=booking,
+            error=error,
+            status=400,
+        )
+    return _picker_response(
+        request,
+        session_type=booking.session_type,
+        action=page_url,
+        page_url=page_url,
+        booking=booking,
+    )

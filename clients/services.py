@@ -1,0 +1,28 @@
+"""Writes for clients."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from .models import Client
+
+
+@transaction.atomic
+def client_get_or_create_for_booking(
+    *, name: str, email: str, time_zone: str, consent_at: datetime
+) -> Client:
+    """Return the client with this email (any case), creating them on their first booking.
+
+    A returning client's time zone and consent time are refreshed; their name in
+    our records is kept, since the practitioner may have corrected it.
+    """
+    email = email.strip()
+    client = Client.objects.select_for_update().filter(email__iexact=email).first()
+    if client is None:
+        return Client.objects.create(
+            name=name.strip(), email=email, time_zone=time_zone, privacy_consent_at=consent_at
+        )
+    client.time_zone = time_zone
+    client.privacy_consent_at = consent_at
+    client.save(update_fields=["time_zone", "privacy_consent_at", "updated_at"])
+    return client

@@ -1,0 +1,90 @@
+"""Shared fixtures: the practice's personas, and switches for real services.
+
+Personas: Maya, the practitioner in Amsterdam, who offers a free assessment call
+and a single session, Monday to Thursday 09:00-12:00 and 14:00-17:00.
+
+Tests that need PostgreSQL, Redis or a browser skip with the reason when those
+are missing, unless SCALES_REQUIRE_SERVICES=1 (CI), where a skip would hide a
+broken setup, so they fail instead.
+"""
+
+import os
+import shutil
+from datetime import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from booking.models import AvailabilityRule
+
+from .factories import PractitionerFactory, SessionTypeFactory
+
+REQUIRE_SERVICES = os.environ.get("SCALES_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def missing(reason: str) -> None:
+    """Skip with the reason, or fail where every service is required (CI)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (SCALES_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_url():
+    if not settings.REDIS_URL:
+        missing("needs Redis: set REDIS_URL=redis://...")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def chromium_path():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        missing(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
+    return CHROMIUM
+
+
+@pytest.fixture
+def maya(db):
+    practitioner = PractitionerFactory(user__username="maya")
+    for weekday in range(4):
+        AvailabilityRule.objects.create(
+            practitioner=practitioner, weekday=weekday, start_time=time(9), end_time=time(12)
+        )
+        AvailabilityRule.objects.create(
+            practitioner=practitioner, weekday=weekday, start_time=time(14), end_time=time(17)
+        )
+    return practitioner
+
+
+@pytest.fixture
+def assessment(maya):
+    return SessionTypeFactory(practitioner=maya, slug="assessment-call")
+
+
+@pytest.fixture
+def single_session(maya):
+    return SessionTypeFactory(
+        practitioner=maya,
+        slug="single-session",
+        name="Single session",
+        kind="session",
+        price_label="€110",
+        duration_minutes=50,
+        slot_step_minutes=60,
+        min_notice_minutes=24 * 60,
+        change_cutoff_hours=24,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _email_backend(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "https://book.example.com"
