@@ -269,3 +269,14 @@ def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Bookin
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
     return booking
+
+
+def booking_holds_purge(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete holds that lapsed long ago and were never confirmed; return how many.
+
+    A lapsed hold is still honoured if its visitor comes back soon and the time
+    is free, so only holds well past their expiry are removed.
+    """
+    cutoff = timezone.now() - older_than
+    deleted, _ = Booking.objects.filter(status=Booking.Status.HELD, held_until__lt=cutoff).delete()
+    return deleted

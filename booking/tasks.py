@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .emails import confirmation_message
 from .models import Booking
+from .services import booking_holds_purge
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +45,11 @@ def booking_confirmation_send_task(booking_id: int) -> None:
             Booking.objects.filter(pk=booking_id).update(confirmation_sent_at=None)
         raise
     logger.info("booking %s: confirmation sent", booking_id)
+
+
+@shared_task
+def booking_holds_purge_task() -> None:
+    """Periodic: clear abandoned holds so the calendar and admin stay tidy."""
+    removed = booking_holds_purge()
+    if removed:
+        logger.info("removed %d abandoned holds", removed)

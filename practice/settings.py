@@ -133,7 +133,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "booking-holds-purge": {"task": "booking.tasks.booking_holds_purge_task", "schedule": 15 * 60},
+}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -17,8 +17,13 @@ from django.conf import settings
 from django.db import connection
 
 from booking.models import AvailabilityRule
+from practice.celery import app as celery_app
 
 from .factories import PractitionerFactory, SessionTypeFactory
+
+# Tasks queued by code under test go to an in-process broker, never to the
+# developer's var/broker queue; tests that need a real worker use Redis.
+celery_app.conf.broker_url = "memory://"
 
 REQUIRE_SERVICES = os.environ.get("SCALES_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -347,6 +347,15 @@ def test_it_stops_at_the_horizon():
     ]
 
 
+def test_it_offers_a_slot_exactly_at_the_horizon():
+    now = utc(2026, 1, 5, 8)  # 09:00 local
+    rules = policy(horizon=timedelta(days=7))
+
+    found = slots(AMSTERDAM, morning(), None, now=now, rules=rules)
+
+    assert found[-1] == utc(2026, 1, 12, 8)
+
+
 def test_it_searches_only_between_first_and_last_day():
     found = slots(AMSTERDAM, morning(), date(2026, 1, 12), date(2026, 1, 19))
 
@@ -359,13 +368,21 @@ def test_it_skips_a_day_that_reached_its_daily_limit():
     rules = policy(max_per_day=2)
 
     full = slots(
-        AMSTERDAM, morning(), WINTER_MONDAY, next_monday,
-        rules=rules, bookings_per_day={WINTER_MONDAY: 2},
-    )  # fmt: skip
+        AMSTERDAM,
+        morning(),
+        WINTER_MONDAY,
+        next_monday,
+        rules=rules,
+        bookings_per_day={WINTER_MONDAY: 2},
+    )
     room = slots(
-        AMSTERDAM, morning(), WINTER_MONDAY, next_monday,
-        rules=rules, bookings_per_day={WINTER_MONDAY: 1},
-    )  # fmt: skip
+        AMSTERDAM,
+        morning(),
+        WINTER_MONDAY,
+        next_monday,
+        rules=rules,
+        bookings_per_day={WINTER_MONDAY: 1},
+    )
 
     assert {instant.date() for instant in full} == {next_monday}
     assert {instant.date() for instant in room} == {WINTER_MONDAY, next_monday}
@@ -398,8 +415,9 @@ def test_it_refuses_a_naive_now():
 def test_it_reads_an_end_of_midnight_as_the_end_of_the_day():
     weekly = [WeeklyWindow(MONDAY, time(22), time(0))]
 
-    found = slots(AMSTERDAM, weekly, WINTER_MONDAY, WINTER_MONDAY + timedelta(days=1),
-                  rules=policy(60, 30))  # fmt: skip
+    found = slots(
+        AMSTERDAM, weekly, WINTER_MONDAY, WINTER_MONDAY + timedelta(days=1), rules=policy(60, 30)
+    )
 
     assert found == [utc(2026, 1, 5, 21), utc(2026, 1, 5, 21, 30), utc(2026, 1, 5, 22)]
 
@@ -462,8 +480,9 @@ def test_it_offers_the_repeated_autumn_hour_once():
 
 def test_it_ends_a_window_inside_the_spring_gap_at_the_jump():
     """A window closing at 02:30 on the spring day closes when the clock jumps, at 03:00."""
-    found = slots(AMSTERDAM, every_day(time(1), time(2, 30)), date(2026, 3, 29),
-                  rules=policy(30, 30))  # fmt: skip
+    found = slots(
+        AMSTERDAM, every_day(time(1), time(2, 30)), date(2026, 3, 29), rules=policy(30, 30)
+    )
 
     assert found == [utc(2026, 3, 29, 0, 0), utc(2026, 3, 29, 0, 30)]
 
@@ -476,8 +495,13 @@ def test_it_does_not_let_a_session_run_past_a_window_that_spans_the_spring_gap()
 
 
 def test_it_keeps_the_wall_clock_start_across_amsterdams_changes():
-    found = slots(AMSTERDAM, every_day(time(9), time(10)), date(2026, 3, 28), date(2026, 3, 30),
-                  rules=policy(60, 60))  # fmt: skip
+    found = slots(
+        AMSTERDAM,
+        every_day(time(9), time(10)),
+        date(2026, 3, 28),
+        date(2026, 3, 30),
+        rules=policy(60, 60),
+    )
 
     assert found == [utc(2026, 3, 28, 8), utc(2026, 3, 29, 7), utc(2026, 3, 30, 7)]
 
@@ -503,8 +527,15 @@ def test_it_offers_new_yorks_repeated_hour_once():
     found = slots(NEW_YORK, every_day(time(0), time(4)), date(2026, 11, 1), rules=policy(30, 30))
 
     assert walls(NEW_YORK, found) == [
-        "00:00", "00:30", "01:00", "01:30", "02:00", "02:30", "03:00", "03:30",
-    ]  # fmt: skip
+        "00:00",
+        "00:30",
+        "01:00",
+        "01:30",
+        "02:00",
+        "02:30",
+        "03:00",
+        "03:30",
+    ]
     assert found == [
         utc(2026, 11, 1, 4, 0),
         utc(2026, 11, 1, 4, 30),

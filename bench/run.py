@@ -1,0 +1,370 @@
+"""Benchmark the slot picker: engine time, queries per page, throughput under gunicorn.
+
+    make bench        (or .venv/bin/python bench/run.py)
+
+It never touches the dev database. By default it uses a fresh SQLite file,
+var/bench/bench.sqlite3, deleted and re-created on every run. With
+BENCH_DATABASE_URL set it uses that database instead: migrated, then FLUSHED
+(every row deleted), so point it at a database kept for benchmarking.
+
+Metrics (targets in TARGETS): median/p95 of slots_for() over 60 days with 5,000
+bookings, its query count, queries per slot page with 500 and 5,000 bookings,
+and the slot page's requests/s under gunicorn relative to a do-nothing view.
+Prints a table and writes bench/results.json. Exits 0 even if a target is missed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import secrets
+import signal
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results.json"
+
+BOOKINGS = 5000
+FIRST_BATCH = 500
+PAST_DAYS = 200
+FUTURE_DAYS = 60
+CLIENTS = 250
+ASSESSMENTS_PER_DAY = 3  # under the demo's max_per_day (4), so no day is skipped outright
+SEED = 20250101
+
+WARMUPS = 3
+RUNS = 50
+LOAD_THREADS = 4
+LOAD_SECONDS = 5.0
+WARM_SECONDS = 1.0
+
+SLUG = "assessment-call"
+SLOT_PAGE = f"/book/{SLUG}/?tz=Asia/Kolkata"
+TRIVIAL_PAGE = "/bench/trivial/"
+SLOT_BUTTON = b'class="btn btn-outline-primary slot"'
+
+# metric: (comparison, target); a metric without a target is reported only.
+TARGETS = {
+    "slots_60d_5000_bookings_ms": ("<=", 10.0),
+    "slots_call_queries": ("<=", 3),
+    "slot_page_queries": ("<=", "slot_page_queries_500"),
+    "slot_page_rps_ratio": (">=", 0.5),
+}
+CELL = timedelta(minutes=30)
+
+
+def configure_environment() -> str:
+    """Point Django at the bench database and settings; return a printable description."""
+    bench_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    if bench_url:
+        if bench_url == os.environ.get("DATABASE_URL", "").strip():
+            sys.exit("BENCH_DATABASE_URL is DATABASE_URL; the bench flushes its database.")
+        url, described = bench_url, "BENCH_DATABASE_URL (flushed)"
+    else:
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+        path = BENCH_VAR / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url, described = f"sqlite:///{path}", str(path.relative_to(ROOT))
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="true",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
+    return described
+
+
+def prepare_database(flush: bool) -> None:
+    from django.core.management import call_command
+
+    from booking.demo import demo_seed
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if flush:
+        call_command("flush", interactive=False, verbosity=0)
+    demo_seed(password=secrets.token_urlsafe(16))
+
+
+def plan_bookings(count: int) -> list:
+    """Return ``count`` unsaved bookings, round-robin over the days, never overlapping.
+
+    Each booking's blocked range fills whole 30-minute UTC cells, and no cell is
+    used twice (nor one the demo's own bookings use), so the plan also satisfies
+    PostgreSQL's exclusion constraint. Per day: a few assessment calls between
+    07:00 and 17:00 UTC, then single sessions on hour-aligned pairs of cells,
+    anywhere in the day, availability hours or not.
+    """
+    from django.utils import timezone
+
+    from booking.models import Booking, Practitioner, SessionType
+    from clients.models import Client
+
+    rng = random.Random(SEED)
+    now = timezone.now()
+    practitioner = Practitioner.objects.get()
+    assessment = SessionType.objects.get(slug=SLUG)
+    session = SessionType.objects.get(slug="single-session")
+    zones = ["Europe/Amsterdam", "Asia/Kolkata", "America/New_York", "Australia/Sydney"]
+    Client.objects.bulk_create(
+        Client(name=f"Bench {n}", email=f"bench{n}@example.com", time_zone=zones[n % len(zones)])
+        for n in range(CLIENTS)
+    )
+    clients = list(Client.objects.filter(email__startswith="bench"))
+
+    taken: set[datetime] = set()
+    for blocked_start, blocked_end in Booking.objects.values_list("blocked_start", "blocked_end"):
+        cell = _cell_floor(blocked_start)
+        while cell < blocked_end:
+            taken.add(cell)
+            cell += CELL
+
+    today = now.astimezone(UTC).date()
+    days = [today + timedelta(days=n) for n in range(-PAST_DAYS, FUTURE_DAYS)]
+    planned = []
+    for n in range(count):
+        day = days[n % len(days)]
+        session_type = assessment if n // len(days) < ASSESSMENTS_PER_DAY else session
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        if session_type == assessment:
+            starts = [midnight + CELL * c for c in range(14, 34)]
+        else:
+            starts = [midnight + CELL * c for c in range(0, 48, 2)]
+        blocked = timedelta(
+            minutes=session_type.buffer_before_minutes
+            + session_type.duration_minutes
+            + session_type.buffer_after_minutes
+        )
+        cells = -(-blocked // CELL)
+        free = [s for s in starts if all(s + CELL * c not in taken for c in range(cells))]
+        if not free:
+            raise RuntimeError(f"no free cell left on {day}; lower BOOKINGS")
+        blocked_start = rng.choice(free)
+        taken.update(blocked_start + CELL * c for c in range(cells))
+        start = blocked_start + timedelta(minutes=session_type.buffer_before_minutes)
+        end = start + timedelta(minutes=session_type.duration_minutes)
+        roll = rng.random()
+        if roll < 0.10:
+            status = Booking.Status.CANCELLED
+        elif roll < 0.20 and end < now:
+            status = Booking.Status.COMPLETED
+        else:
+            status = Booking.Status.CONFIRMED
+        client = clients[n % len(clients)]
+        planned.append(
+            Booking(
+                practitioner=practitioner,
+                session_type=session_type,
+                client=client,
+                start_at=start,
+                end_at=end,
+                blocked_start=blocked_start,
+                blocked_end=end + timedelta(minutes=session_type.buffer_after_minutes),
+                client_time_zone=client.time_zone,
+                status=status,
+                confirmed_at=now,
+                confirmation_sent_at=now,
+                cancelled_at=now if status == Booking.Status.CANCELLED else None,
+            )
+        )
+    return planned
+
+
+def _cell_floor(instant: datetime) -> datetime:
+    instant = instant.astimezone(UTC)
+    return instant.replace(minute=instant.minute - instant.minute % 30, second=0, microsecond=0)
+
+
+def time_slots_for() -> dict:
+    """Time slots_for() over the next 60 practitioner days, DB reads included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.utils import timezone
+
+    from booking.selectors import session_type_get, slots_for
+
+    session_type = session_type_get(SLUG)
+    first_day = timezone.now().astimezone(session_type.practitioner.zone).date()
+    last_day = first_day + timedelta(days=FUTURE_DAYS - 1)
+
+    def call() -> list:
+        return slots_for(session_type=session_type, first_day=first_day, last_day=last_day)
+
+    with override_settings(DEBUG=False):  # no query logging while timing, as in production
+        for _ in range(WARMUPS):
+            call()
+        samples = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        found = call()
+    return {
+        "median_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(statistics.quantiles(samples, n=20, method="inclusive")[-1], 3),
+        "min_ms": round(min(samples), 3),
+        "queries": len(queries),
+        "slots": len(found),
+    }
+
+
+def slot_page_queries() -> dict:
+    """Count the queries of one GET of the slot page (after a first, warming GET)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    browser = Client()
+    browser.get(SLOT_PAGE)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(SLOT_PAGE)
+    if response.status_code != 200:
+        raise RuntimeError(f"{SLOT_PAGE} answered HTTP {response.status_code}")
+    return {"queries": len(queries), "slots_shown": response.content.count(SLOT_BUTTON)}
+
+
+def throughput() -> dict:
+    """Requests/s of the slot page and of a do-nothing view, same gunicorn, same run."""
+    from bench.loadgen import get, gunicorn, requests_per_second
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log_path = BENCH_VAR / "gunicorn.log"
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    with gunicorn(cwd=ROOT, env=env, log_path=log_path, ready_path=TRIVIAL_PAGE) as port:
+        status, body = get(port, SLOT_PAGE)
+        if status != 200 or SLOT_BUTTON not in body:
+            raise RuntimeError(f"gunicorn's {SLOT_PAGE}: HTTP {status}, no slots in the page")
+        for path in (TRIVIAL_PAGE, SLOT_PAGE):  # every worker imports and renders once
+            requests_per_second(port, path, seconds=WARM_SECONDS, threads=LOAD_THREADS)
+        trivial = requests_per_second(
+            port, TRIVIAL_PAGE, seconds=LOAD_SECONDS, threads=LOAD_THREADS
+        )
+        slot = requests_per_second(port, SLOT_PAGE, seconds=LOAD_SECONDS, threads=LOAD_THREADS)
+    if trivial["errors"] or slot["errors"]:
+        raise RuntimeError(f"requests failed under load: trivial {trivial}, slot page {slot}")
+    return {"trivial": trivial, "slot": slot, "ratio": round(slot["rps"] / trivial["rps"], 3)}
+
+
+def check(metric: str, value, metrics: dict) -> tuple[str, str]:
+    if metric not in TARGETS:
+        return "", "-"
+    comparison, target = TARGETS[metric]
+    target_value = metrics[target] if isinstance(target, str) else target
+    met = value <= target_value if comparison == "<=" else value >= target_value
+    label = f"{comparison} {target}" + (f" ({target_value})" if isinstance(target, str) else "")
+    return label, "ok" if met else "MISSED"
+
+
+def report(metrics: dict) -> list[str]:
+    rows = [(name, value, *check(name, value, metrics)) for name, value in metrics.items()]
+    widths = [
+        max(len(str(row[i])) for row in [("metric", "value", "target", "ok?"), *rows])
+        for i in range(4)
+    ]
+    print()
+    for row in [("metric", "value", "target", "ok?"), *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    missed = [row[0] for row in rows if row[3] == "MISSED"]
+    print()
+    print(f"MISSED: {', '.join(missed)}" if missed else "All targets met.")
+    return missed
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so gunicorn is stopped on TERM too
+    sys.path.insert(0, str(ROOT))
+    database = configure_environment()
+
+    import django
+
+    django.setup()
+
+    from django.db import connection
+
+    from booking.models import Booking
+
+    started = time.perf_counter()
+    print(f"bench database: {database}")
+    prepare_database(flush=bool(os.environ.get("BENCH_DATABASE_URL", "").strip()))
+    planned = plan_bookings(BOOKINGS)
+    Booking.objects.bulk_create(planned[:FIRST_BATCH])
+    print(f"{Booking.objects.count()} bookings: measuring ...")
+    slots_500 = time_slots_for()
+    page_500 = slot_page_queries()
+
+    Booking.objects.bulk_create(planned[FIRST_BATCH:])
+    print(f"{Booking.objects.count()} bookings: measuring ...")
+    slots_5000 = time_slots_for()
+    page_5000 = slot_page_queries()
+    print(f"gunicorn, {LOAD_THREADS} threads x {LOAD_SECONDS:g} s per page ...")
+    load = throughput()
+
+    metrics = {
+        "slots_60d_5000_bookings_ms": slots_5000["median_ms"],
+        "slots_60d_5000_bookings_p95_ms": slots_5000["p95_ms"],
+        "slots_60d_500_bookings_ms": slots_500["median_ms"],
+        "slots_call_queries": slots_5000["queries"],
+        "slot_page_queries": page_5000["queries"],
+        "slot_page_queries_500": page_500["queries"],
+        "slot_page_rps": load["slot"]["rps"],
+        "trivial_rps": load["trivial"]["rps"],
+        "slot_page_rps_ratio": load["ratio"],
+    }
+    missed = report(metrics)
+
+    results = {
+        "metrics": metrics,
+        "targets": {name: f"{cmp} {target}" for name, (cmp, target) in TARGETS.items()},
+        "missed": missed,
+        "details": {
+            "slots_for_500": slots_500,
+            "slots_for_5000": slots_5000,
+            "slot_page_500": page_500,
+            "slot_page_5000": page_5000,
+            "load": load,
+        },
+        "meta": {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "db_vendor": connection.vendor,
+            "database": database,
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "bookings_total": Booking.objects.count(),
+            "bookings_live_next_60_days": Booking.objects.filter(
+                status=Booking.Status.CONFIRMED,
+                start_at__gte=datetime.now(UTC),
+                start_at__lt=datetime.now(UTC) + timedelta(days=FUTURE_DAYS),
+            ).count(),
+            "runs": RUNS,
+            "warmups": WARMUPS,
+            "load": {
+                "threads": LOAD_THREADS,
+                "seconds_per_page": LOAD_SECONDS,
+                "gunicorn_workers": 2,
+                "worker_class": "sync",
+                "debug": True,
+                "slot_page": SLOT_PAGE,
+                "trivial_page": TRIVIAL_PAGE,
+            },
+            "elapsed_s": round(time.perf_counter() - started, 1),
+        },
+    }
+    temporary = RESULTS.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    temporary.replace(RESULTS)
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,290 @@
+"""The public booking pages through Django's test client."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from booking.models import Booking
+from booking.tokens import manage_token_make
+
+from ..factories import BookingFactory, ClientFactory
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 Amsterdam
+TUESDAY_9 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def details_data(**overrides) -> dict:
+    data = {
+        "name": "Ana Souza",
+        "email": "ana@example.com",
+        "time_zone": "America/Sao_Paulo",
+        "mode": "individual",
+        "consent": "on",
+    }
+    return {**data, **overrides}
+
+
+def hold(client, session_type, slot=TUESDAY_9, tz="America/Sao_Paulo"):
+    return client.post(f"/book/{session_type.slug}/hold/", {"slot": slot.isoformat(), "tz": tz})
+
+
+def book(client, session_type, slot=TUESDAY_9, **overrides):
+    response = hold(client, session_type, slot)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client.post(response["Location"], details_data(**overrides))
+
+
+def test_it_shows_both_offers_on_the_landing_page(client, assessment, single_session):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Book a free assessment call" in response.content
+    assert b"Worked with me before?" in response.content
+
+
+def test_it_lists_times_in_the_visitors_zone(client, assessment):
+    response = client.get("/book/assessment-call/?tz=Asia/Kolkata")
+    content = response.content.decode()
+    # Tuesday 09:00 Amsterdam (UTC+1) is 13:30 in Kolkata (UTC+5:30).
+    assert 'value="2026-03-03T08:00:00+00:00"' in content
+    assert 'aria-label="Tuesday 3 March at 13:30"' in content
+    assert response.cookies["tz"].value == "Asia/Kolkata"
+
+
+def test_it_remembers_the_zone_in_a_cookie(client, assessment):
+    client.cookies["tz"] = "America/New_York"
+    content = client.get("/book/assessment-call/").content.decode()
+    assert '<option value="America/New_York" selected>' in content
+    # 09:00 Amsterdam is 03:00 in New York in early March (before the US change on 8 March).
+    assert 'aria-label="Tuesday 3 March at 03:00"' in content
+
+
+def test_it_falls_back_to_the_practitioners_zone_for_an_unknown_zone(client, assessment):
+    response = client.get("/book/assessment-call/?tz=Mars/Olympus")
+    assert response.status_code == 200
+    assert '<option value="Europe/Amsterdam" selected>' in response.content.decode()
+    assert "tz" not in response.cookies
+
+
+def test_it_moves_between_weeks(client, assessment):
+    content = client.get("/book/assessment-call/?week=2026-03-09&tz=UTC").content.decode()
+    assert "Monday 9 March" in content
+    assert "Tuesday 3 March" not in content
+    assert "?week=2026-03-02" in content  # back to this week
+    assert "?week=2026-03-16" in content
+
+
+def test_it_points_to_the_next_open_time_in_an_empty_week(client, assessment, maya):
+    from booking.models import AvailabilityOverride
+
+    for offset in range(7):
+        AvailabilityOverride.objects.create(
+            practitioner=maya, date=datetime(2026, 3, 2).date() + timedelta(days=offset)
+        )
+    content = client.get("/book/assessment-call/?tz=Europe/Amsterdam").content.decode()
+    assert "No open times in these days." in content
+    assert "Monday 9 March 2026 at 09:00 (Amsterdam time)" in content
+
+
+def test_it_books_a_call_from_picker_to_confirmation(
+    client, assessment, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = book(client, assessment)
+    assert response.status_code == 302
+    assert "?booked=1" in response["Location"]
+    booking = Booking.objects.get()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.client_time_zone == "America/Sao_Paulo"
+    assert len(callbacks) == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "You are booked." in page
+    assert "Tuesday 3 March 2026 at 05:00 (Sao Paulo time)" in page
+    assert "Tuesday 3 March 2026 at 09:00 (Amsterdam time)" in page
+
+
+def test_it_serves_the_calendar_file(client, assessment):
+    manage = book(client, assessment)["Location"].split("?")[0]
+    response = client.get(manage + "calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"DTSTART:20260303T080000Z" in response.content
+
+
+def test_it_makes_one_booking_from_a_double_click(client, assessment):
+    details_url = hold(client, assessment)["Location"]
+    first = client.post(details_url, details_data())
+    second = client.post(details_url, details_data())
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1
+
+
+def test_it_tells_the_loser_of_a_race_and_offers_nearby_times(client, assessment):
+    BookingFactory(session_type=assessment, start_at=TUESDAY_9)
+    response = hold(client, assessment)
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Sorry, this time was just taken." in content
+    assert "These nearby times are free:" in content
+    assert 'value="2026-03-03T08:30:00+00:00"' in content
+
+
+@pytest.mark.parametrize(
+    ("slot", "message"),
+    [
+        ("not-a-time", "We could not read that time."),
+        ("2026-03-03T08:00:00", "We could not read that time."),
+        ("2026-03-01T08:00:00+00:00", "That time has already passed."),
+        ("2026-03-02T10:00:00+00:00", "That time is too soon to book online."),
+        ("2026-09-01T08:00:00+00:00", "further ahead than bookings are open"),
+        ("2026-03-03T08:10:00+00:00", "That time is not one of the open times."),
+    ],
+)
+def test_it_explains_a_bad_time_and_books_nothing(client, assessment, slot, message):
+    response = client.post("/book/assessment-call/hold/", {"slot": slot, "tz": "UTC"})
+    assert response.status_code in (400, 409)
+    assert message in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_it_refuses_an_unknown_zone_on_hold(client, assessment):
+    response = client.post(
+        "/book/assessment-call/hold/", {"slot": TUESDAY_9.isoformat(), "tz": "Nowhere/Land"}
+    )
+    assert response.status_code == 400
+    assert "Please choose your time zone from the list." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"consent": ""}, "Please agree to the privacy notice to book."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"name": "x" * 121}, "Ensure this value has at most 120 characters"),
+        ({"note": "x" * 1001}, "Ensure this value has at most 1000 characters"),
+        ({"time_zone": "Mars/Olympus"}, "Select a valid choice."),
+        ({"mode": "couple"}, "please give your partner"),
+        (
+            {"mode": "couple", "partner_name": "Jo", "partner_email": "ana@example.com"},
+            "must be different from yours",
+        ),
+    ],
+)
+def test_it_explains_bad_details_and_keeps_the_hold(client, assessment, overrides, field_message):
+    details_url = hold(client, assessment)["Location"]
+    response = client.post(details_url, details_data(**overrides))
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert Booking.objects.get().status == Booking.Status.HELD
+
+
+def test_it_sends_newcomers_from_single_sessions_to_a_call(client, single_session):
+    slot = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+    response = book(client, single_session, slot=slot)
+    assert response.status_code == 400
+    assert "please start with a free assessment call" in response.content.decode()
+
+
+def test_it_rejects_a_tampered_hold_link(client, assessment):
+    details_url = hold(client, assessment)["Location"]
+    response = client.get(details_url[:-3] + "abc/")
+    assert response.status_code == 404
+    assert "This link does not work any more" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "nonsense",
+        signing.dumps("00000000-0000-4000-8000-000000000000", salt="booking.manage"),
+        signing.dumps("not-a-uuid", salt="booking.manage"),
+        signing.dumps("00000000-0000-4000-8000-000000000000", salt="booking.hold"),
+    ],
+)
+def test_it_404s_on_bad_manage_links(client, assessment, token):
+    BookingFactory(session_type=assessment, start_at=TUESDAY_9)
+    assert client.get(f"/b/{token}/").status_code == 404
+    assert client.post(f"/b/{token}/cancel/").status_code == 404
+
+
+def test_it_expires_manage_links_weeks_after_the_booking(client, assessment, frozen):
+    booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
+    url = f"/b/{manage_token_make(booking.public_id)}/"
+    assert client.get(url).status_code == 200
+    frozen.move_to(TUESDAY_9 + timedelta(days=61))
+    assert client.get(url).status_code == 404
+
+
+def test_it_cancels_from_the_manage_link(client, assessment):
+    manage = book(client, assessment)["Location"].split("?")[0]
+    assert "Yes, cancel it" in client.get(manage + "cancel/").content.decode()
+    response = client.post(manage + "cancel/")
+    assert response.status_code == 302
+    assert Booking.objects.get().status == Booking.Status.CANCELLED
+    assert "Your booking is cancelled." in client.get(response["Location"]).content.decode()
+
+
+def test_it_reschedules_from_the_manage_link(client, assessment):
+    manage = book(client, assessment)["Location"].split("?")[0]
+    picker = client.get(manage + "reschedule/").content.decode()
+    assert "Choose a new time" in picker
+    new_slot = TUESDAY_9 + timedelta(hours=1)
+    response = client.post(manage + "reschedule/", {"slot": new_slot.isoformat(), "tz": "UTC"})
+    assert response.status_code == 302
+    assert Booking.objects.get().start_at == new_slot
+
+
+def test_it_explains_the_cutoff_and_how_to_reach_the_practitioner(client, assessment, frozen):
+    manage = book(client, assessment)["Location"].split("?")[0]
+    frozen.move_to(TUESDAY_9 - timedelta(hours=2))
+    page = client.get(manage).content.decode()
+    assert "can no longer be changed online" in page
+    assert "mailto:maya@example.com" in page
+    assert "Cancel this booking" not in page
+    response = client.post(manage + "cancel/")
+    assert response.status_code == 409
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_the_picker_uses_the_same_queries_whatever_the_calendar_size(client, assessment):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/book/assessment-call/?tz=UTC").status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    for day in range(60):
+        BookingFactory(
+            session_type=assessment,
+            client=ClientFactory(),
+            start_at=TUESDAY_9 + timedelta(days=day, hours=5),
+        )
+    assert count_queries() == few <= 5
+
+
+def test_the_manage_page_uses_a_fixed_number_of_queries(client, assessment):
+    booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/b/{manage_token_make(booking.public_id)}/")
+    assert len(queries) == 1
+
+
+def test_it_never_puts_the_booking_id_in_links(client, assessment):
+    manage = book(client, assessment)["Location"]
+    booking = Booking.objects.get()
+    assert not re.search(rf"/b/{booking.pk}\b", manage)
+    assert str(booking.public_id) not in manage  # signed and encoded, not the raw id

@@ -1,0 +1,131 @@
+"""The public booking flow in a real browser: headless Chromium through Playwright.
+
+Two visitors in India book Maya's free assessment call from a phone: one with
+JavaScript, whose time zone the picker detects, and one without, who picks it
+from the list. The live server runs on the real clock; Maya's availability is
+weekly, so there are always open times in the coming days.
+
+Set SCALES_SCREENSHOTS=1 to also save the slot picker to docs/slot-picker.png.
+"""
+
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect, sync_playwright
+
+from booking.formatting import clock, when
+from booking.models import Booking
+from practice.celery import app as celery_app
+
+pytestmark = pytest.mark.browser
+
+VISITOR_ZONE = "Asia/Kolkata"
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "slot-picker.png"
+
+
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread, which trips
+    # Django's async-unsafe guard on every ORM call the test makes.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Send the confirmation in the server thread instead of queueing it in var/broker.
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(
+                executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            )
+            yield launched
+            launched.close()
+    finally:
+        celery_app.conf.task_always_eager = was_eager
+
+
+def phone_page(browser, **options) -> Page:
+    context = browser.new_context(timezone_id=VISITOR_ZONE, viewport=PHONE, **options)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def book_first_time(page: Page) -> datetime:
+    """Click the first open time, give details, confirm; return the chosen start (UTC)."""
+    first = page.locator("button.slot").first
+    start = datetime.fromisoformat(first.get_attribute("value"))
+    expect(first).to_have_text(clock(start, VISITOR_ZONE))
+    first.click()
+
+    expect(page.get_by_role("heading", name="Almost done")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text(when(start, VISITOR_ZONE))
+    expect(page.get_by_label("Your time zone")).to_have_value(VISITOR_ZONE)
+    page.get_by_label("Your name").fill("Priya Raman")
+    page.get_by_label("Your email").fill("priya@example.com")
+    page.get_by_label("I have read the privacy notice").check()
+    page.get_by_role("button", name="Confirm booking").click()
+    return start
+
+
+def assert_booked(page: Page, start: datetime) -> None:
+    expect(page).to_have_url(re.compile(r"/b/[^/]+/\?booked=1$"))
+    expect(page.get_by_role("status")).to_contain_text("You are booked")
+    summary = page.locator(".summary")
+    expect(summary).to_contain_text(when(start, VISITOR_ZONE))
+    expect(summary).to_contain_text(f"That is {when(start, 'Europe/Amsterdam')} for Maya Lind")
+
+    [booking] = Booking.objects.select_related("client")  # the hold became the booking
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.client_time_zone == VISITOR_ZONE
+    assert booking.start_at == start
+    assert booking.client.email == "priya@example.com"
+    assert [message.to for message in mail.outbox] == [["priya@example.com"]]
+
+
+@pytest.mark.usefixtures("assessment")
+def test_it_books_an_assessment_call_from_the_landing_page(live_server, browser):
+    page = phone_page(browser)
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Book a free assessment call").click()
+
+    # timezone.js reloads the picker in the browser's own zone on a first visit.
+    expect(page).to_have_url(re.compile(r"[?&]tz=Asia%2FKolkata"))
+    expect(page.get_by_label("Times are shown in your time zone")).to_have_value(VISITOR_ZONE)
+    expect(page.locator("#tz-help")).to_contain_text("Currently UTC+05:30")
+    if os.environ.get("SCALES_SCREENSHOTS") == "1":
+        page.screenshot(path=SCREENSHOT)
+
+    start = book_first_time(page)
+
+    assert_booked(page, start)
+
+
+@pytest.mark.usefixtures("assessment")
+def test_it_books_without_javascript(live_server, browser):
+    page = phone_page(browser, java_script_enabled=False)
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Book a free assessment call").click()
+
+    # Nothing detects the zone: times start in Maya's, until the visitor picks theirs.
+    zone = page.get_by_label("Times are shown in your time zone")
+    expect(zone).to_have_value("Europe/Amsterdam")
+    zone.select_option(VISITOR_ZONE)
+    page.get_by_role("button", name="Show times").click()
+    expect(page).to_have_url(re.compile(r"[?&]tz=Asia%2FKolkata"))
+    expect(zone).to_have_value(VISITOR_ZONE)
+
+    start = book_first_time(page)
+
+    assert_booked(page, start)

@@ -1,0 +1,46 @@
+"""Production settings are safe, and misconfiguration fails loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3#Vb9_pQz!w2Lm8@rT6^yN1&cF5*hJ0-sD4+gX7=eA2~uI9%oP3",
+    "ALLOWED_HOSTS": "book.example.com",
+    "SITE_URL": "https://book.example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_it_passes_the_deploy_check_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key_in_production():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": "short"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be a long random value" in result.stderr
