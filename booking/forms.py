@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Booking
 from .services import ClientDetails
-from .timezones import is_known, offered_zones
+from .timezones import canonical, offered_zones
 
 
 class SlotChoiceForm(forms.Form):
@@ -35,8 +35,8 @@ class SlotChoiceForm(forms.Form):
         return value.astimezone(UTC)
 
     def clean_tz(self) -> str:
-        value = self.cleaned_data["tz"] or "UTC"
-        if not is_known(value):
+        value = canonical(self.cleaned_data["tz"] or "UTC")
+        if value is None:
             raise forms.ValidationError(self.error_messages["bad_zone"], code="bad_zone")
         return value
 

@@ -160,11 +160,15 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
     if not found:
         raise SlotUnavailable(_("Sorry, this time was just taken."))
     _lock_practitioner(found[0])
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("session_type__practitioner", "client")
-        .get(public_id=public_id)
-    )
+    try:
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("session_type__practitioner", "client")
+            .get(public_id=public_id)
+        )
+    except Booking.DoesNotExist:
+        # A lapsed hold, released by someone who took its time while we waited for the lock.
+        raise SlotUnavailable(_("Sorry, this time was just taken.")) from None
     if (
         booking.status == Booking.Status.CONFIRMED
         and booking.client is not None

@@ -5,14 +5,58 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 from functools import cache
+from importlib import resources
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
-# Legacy aliases (US/Eastern, Etc/GMT+5 ...) confuse people; offer canonical names.
-_SKIP_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
+_SKIP_PREFIXES = ("Etc/", "SystemV/")
+# Old spellings browsers still report (Chromium says Asia/Calcutta, Europe/Kiev).
+# Only true renames: zones the database merged into another city's rules (for
+# example Europe/Amsterdam, now a link to Europe/Brussels) keep their own name,
+# because people look for their own city.
+RENAMED = {
+    "Africa/Asmera": "Africa/Asmara",
+    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+    "America/Catamarca": "America/Argentina/Catamarca",
+    "America/Cordoba": "America/Argentina/Cordoba",
+    "America/Fort_Wayne": "America/Indiana/Indianapolis",
+    "America/Godthab": "America/Nuuk",
+    "America/Indianapolis": "America/Indiana/Indianapolis",
+    "America/Jujuy": "America/Argentina/Jujuy",
+    "America/Knox_IN": "America/Indiana/Knox",
+    "America/Louisville": "America/Kentucky/Louisville",
+    "America/Mendoza": "America/Argentina/Mendoza",
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Chongqing": "Asia/Shanghai",
+    "Asia/Chungking": "Asia/Shanghai",
+    "Asia/Dacca": "Asia/Dhaka",
+    "Asia/Harbin": "Asia/Shanghai",
+    "Asia/Istanbul": "Europe/Istanbul",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Macao": "Asia/Macau",
+    "Asia/Rangoon": "Asia/Yangon",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Tel_Aviv": "Asia/Jerusalem",
+    "Asia/Thimbu": "Asia/Thimphu",
+    "Asia/Ujung_Pandang": "Asia/Makassar",
+    "Asia/Ulan_Bator": "Asia/Ulaanbaatar",
+    "Atlantic/Faeroe": "Atlantic/Faroe",
+    "Europe/Belfast": "Europe/London",
+    "Europe/Kiev": "Europe/Kyiv",
+    "Europe/Tiraspol": "Europe/Chisinau",
+    "Europe/Uzhgorod": "Europe/Kyiv",
+    "Europe/Zaporozhye": "Europe/Kyiv",
+    "Pacific/Enderbury": "Pacific/Kanton",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Samoa": "Pacific/Pago_Pago",
+    "Pacific/Truk": "Pacific/Chuuk",
+    "Pacific/Yap": "Pacific/Chuuk",
+}
+# Whole families of aliases with no city of their own (US/Eastern, Australia/NSW).
+_ALIAS_PREFIXES = ("US/", "Canada/", "Mexico/", "Brazil/", "Chile/", "Australia/")
 
 
 @cache
@@ -21,24 +65,60 @@ def known_zones() -> frozenset[str]:
 
 
 @cache
+def _links() -> dict[str, str]:
+    """Return {alias: target} from the zone database's link lines."""
+    links = {}
+    text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text()
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            links[alias] = target
+    return links
+
+
+def _is_alias(name: str) -> bool:
+    if name in RENAMED:
+        return True
+    return name in _links() and ("/" not in name or name.startswith(_ALIAS_PREFIXES))
+
+
+def canonical(name: str | None) -> str | None:
+    """Return the name people use today for a known zone, or None for an unknown one."""
+    if not name or name not in known_zones():
+        return None
+    if name == "UTC":
+        return name
+    if name in RENAMED:
+        return RENAMED[name]
+    if _is_alias(name):
+        target = _links()[name]
+        return "UTC" if target.startswith("Etc/") else target
+    return name
+
+
+@cache
 def offered_zones() -> tuple[str, ...]:
     names = sorted(
         name
         for name in known_zones()
-        if "/" in name and not name.startswith(_SKIP_PREFIXES) and name[0].isupper()
+        if "/" in name
+        and not _is_alias(name)
+        and not name.startswith(_SKIP_PREFIXES)
+        and name[0].isupper()
     )
     return (*names, "UTC")
 
 
 def is_known(name: str | None) -> bool:
-    return bool(name) and name in known_zones()
+    return canonical(name) is not None
 
 
 def visitor_zone(request, default: str) -> str:
-    """Return the zone from ?tz=, else the cookie, else ``default``."""
+    """Return the zone from ?tz=, else the cookie, else ``default``, by its current name."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(COOKIE)):
-        if is_known(candidate):
-            return candidate
+        current = canonical(candidate)
+        if current:
+            return current
     return default
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services, timezones
 from .emails import ics_for
-from .formatting import when
+from .formatting import when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .links import manage_path
 from .models import Booking, SessionType
@@ -104,6 +104,7 @@ def _picker_response(
         "zone_name": zone_name,
         "zone_options": timezones.zone_options(zone_name),
         "offset_label": timezones.utc_offset_label(zone_name, timezone.now()),
+        "practitioner_zone_label": zone_label(session_type.practitioner.time_zone),
         "week_label": f"{long_date_short(week.first_day)} – {long_date_short(week.days[-1].day)}",
         "next_open_label": when(week.next_open, zone_name) if week.next_open else "",
         "action": action,
@@ -113,7 +114,7 @@ def _picker_response(
         "alternatives": alternatives,
     }
     response = render(request, "booking/slot_picker.html", context, status=status)
-    if request.GET.get("tz") == zone_name:
+    if timezones.canonical(request.GET.get("tz")) == zone_name:
         timezones.remember(response, zone_name)
     return response
 

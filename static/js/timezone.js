@@ -9,8 +9,8 @@
   var remembered = document.cookie.split("; ").some(function (c) { return c.indexOf("tz=") === 0; });
   var detected;
   try { detected = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { detected = null; }
-  if (!params.has("tz") && !remembered && detected && detected !== select.value &&
-      select.querySelector('option[value="' + detected + '"]')) {
+  // The server maps legacy names (Asia/Calcutta) to current ones and ignores unknown ones.
+  if (!params.has("tz") && !remembered && detected && detected !== select.value) {
     params.set("tz", detected);
     window.location.replace(window.location.pathname + "?" + params.toString());
     return;

@@ -288,3 +288,14 @@ def test_it_never_puts_the_booking_id_in_links(client, assessment):
     booking = Booking.objects.get()
     assert not re.search(rf"/b/{booking.pk}\b", manage)
     assert str(booking.public_id) not in manage  # signed and encoded, not the raw id
+
+
+def test_it_maps_legacy_zone_names_browsers_report(client, assessment):
+    response = client.get("/book/assessment-call/?tz=Asia/Calcutta")
+    content = response.content.decode()
+    assert '<option value="Asia/Kolkata" selected>' in content
+    assert 'value="Asia/Calcutta"' not in content
+    assert response.cookies["tz"].value == "Asia/Kolkata"
+    details_url = hold(client, assessment, tz="Europe/Kiev")["Location"]
+    client.post(details_url, details_data(time_zone="Europe/Kyiv"))
+    assert Booking.objects.get().client_time_zone == "Europe/Kyiv"

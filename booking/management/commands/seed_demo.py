@@ -20,6 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Practitioner's office: http://localhost:8000/admin/  "
             f"user '{result.username}'"
-            + f", password '{password}'" + ("" if result.created else " (unless you changed it)")
+            + f", password '{password}'"
+            + ("" if result.created else " (unless you changed it)")
         )
         self.stdout.write("  Booking pages:         http://localhost:8000/")
