@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, Q, QuerySet, When
 from django.utils import timezone
 
 from clients.models import Client
@@ -73,17 +73,24 @@ def slot_engine_inputs(
             practitioner=practitioner, date__range=(first_day, last_day)
         ).values_list("date", "kind", "start_time", "end_time")
     ]
+    # The start time only matters for this session type's daily limit. Reading it
+    # for those rows alone spares a datetime conversion per other booking, which
+    # is most of this function's time on a busy calendar.
+    counted_start = Case(
+        When(session_type=session_type.pk, then="start_at"), output_field=DateTimeField()
+    )
     rows = (
         Booking.objects.filter(live_bookings_q(now), practitioner=practitioner)
         .filter(blocked_start__lt=range_end, blocked_end__gt=range_start)
         .exclude(pk=exclude_booking_id)
-        .values_list("blocked_start", "blocked_end", "start_at", "session_type_id")
+        .order_by()  # the engine sorts; the model's ordering would only make the database sort
+        .values_list("blocked_start", "blocked_end", counted_start)
     )
     busy = []
     per_day: Counter[date] = Counter()
-    for blocked_start, blocked_end, start_at, type_id in rows:
+    for blocked_start, blocked_end, start_at in rows:
         busy.append(slots.Busy(blocked_start, blocked_end))
-        if type_id == session_type.pk:
+        if start_at is not None:
             per_day[start_at.astimezone(zone).date()] += 1
     return {
         "zone": zone,

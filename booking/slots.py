@@ -70,7 +70,10 @@ def to_utc(zone: ZoneInfo, day: date, wall: time) -> datetime | None:
     """
     local = datetime.combine(day, wall, tzinfo=zone)  # fold=0: the first occurrence
     instant = local.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+    back = instant.astimezone(zone)
+    # Compared as date and time rather than via replace(tzinfo=None), which costs
+    # more than the two conversions together; this runs for every candidate slot.
+    if back.time() != local.time() or back.date() != local.date():
         return None  # inside the gap of a spring-forward change
     return instant
 
