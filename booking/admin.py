@@ -4,6 +4,7 @@ Times in these pages are shown in the practitioner's zone (see middleware).
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,8 @@ class AvailabilityOverrideInline(admin.TabularInline):
 
 @admin.register(Practitioner)
 class PractitionerAdmin(admin.ModelAdmin):
+    # A meeting link typed without a scheme is an https one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("display_name", "time_zone", "meeting_url")
     inlines = [AvailabilityRuleInline, AvailabilityOverrideInline]
     fieldsets = (

@@ -1,0 +1,71 @@
+"""The practitioner's office: bookings on their own clock, fixed query counts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ..factories import BookingFactory, ClientFactory
+
+START = datetime(2026, 7, 7, 7, 0, tzinfo=UTC)  # 09:00 in Amsterdam (summer time)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, maya):
+    client.force_login(maya.user)
+    return client
+
+
+def test_it_shows_booking_times_on_the_practitioners_clock(office, assessment):
+    BookingFactory(session_type=assessment, start_at=START, client_time_zone="Asia/Kolkata")
+    content = office.get("/admin/booking/booking/").content.decode()
+    assert "9 a.m." in content or "09:00" in content
+    assert "7 a.m." not in content
+
+
+def test_it_filters_bookings_by_status(office, assessment):
+    BookingFactory(session_type=assessment, start_at=START, client=ClientFactory(name="Kept"))
+    BookingFactory(
+        session_type=assessment,
+        start_at=START + timedelta(days=1),
+        client=ClientFactory(name="Gone"),
+        status="cancelled",
+    )
+    content = office.get("/admin/booking/booking/?status__exact=cancelled").content.decode()
+    assert "Gone" in content
+    assert "Kept" not in content
+
+
+def test_the_booking_list_uses_a_fixed_number_of_queries(office, assessment):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert office.get("/admin/booking/booking/").status_code == 200
+        return len(queries)
+
+    BookingFactory(session_type=assessment, start_at=START)
+    few = count()
+    for day in range(1, 30):
+        BookingFactory(session_type=assessment, start_at=START + timedelta(days=day))
+    assert count() == few
+
+
+def test_the_practitioner_edits_profile_hours_and_overrides(office, maya):
+    page = office.get(f"/admin/booking/practitioner/{maya.pk}/change/")
+    content = page.content.decode()
+    assert "Weekly availability" in content
+    assert "Date overrides" in content
+
+
+def test_it_opens_every_admin_list(office, assessment):
+    BookingFactory(session_type=assessment, start_at=START)
+    for url in (
+        "/admin/",
+        "/admin/booking/sessiontype/",
+        "/admin/booking/practitioner/",
+        "/admin/clients/client/",
+        f"/admin/clients/client/{ClientFactory().pk}/change/",
+    ):
+        assert office.get(url).status_code == 200, url
