@@ -29,6 +29,11 @@ class PractitionerAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("display_name", "time_zone", "meeting_url")
     inlines = [AvailabilityRuleInline, AvailabilityOverrideInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.practitioner_calendar_touch(practitioner_id=form.instance.pk)
+
     fieldsets = (
         (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
@@ -39,6 +44,15 @@ class PractitionerAdmin(admin.ModelAdmin):
 class SessionTypeAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "duration_minutes", "price_label", "active", "position")
     list_editable = ("active", "position")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("practitioner", "name", "slug", "kind", "description", "price_label")}),
@@ -131,6 +145,10 @@ class BookingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Bookings are made through the booking pages, which keep every rule.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
 
     @admin.action(description=_("Cancel selected bookings"))
     def cancel_bookings(self, request, queryset):

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,9 @@ class Practitioner(models.Model):
         help_text=_("Shown to clients who need to change a booking after the cut-off."),
     )
     bio = models.TextField(_("short bio"), blank=True, max_length=2000)
+    # Raised by every write that changes which times are free; part of the key of
+    # cached slot pages, so a cached page can never outlive the calendar it shows.
+    calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("practitioner profile")
@@ -53,6 +57,12 @@ class Practitioner(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+# A booking blocks at most MAX_DURATION + 2 * MAX_BUFFER minutes (16 hours), less
+# than a day: the calendar query relies on that to bound its index scan both ways.
+MAX_DURATION = 8 * 60
+MAX_BUFFER = 4 * 60
 
 
 class SessionType(models.Model):
@@ -70,11 +80,15 @@ class SessionType(models.Model):
     price_label = models.CharField(
         _("price label"), max_length=40, blank=True, help_text=_("For example “Free” or “€90”.")
     )
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
-    buffer_before_minutes = models.PositiveSmallIntegerField(
-        _("buffer before (minutes)"), default=0
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(MAX_DURATION)]
     )
-    buffer_after_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=10)
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        _("buffer before (minutes)"), default=0, validators=[MaxValueValidator(MAX_BUFFER)]
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        _("buffer after (minutes)"), default=10, validators=[MaxValueValidator(MAX_BUFFER)]
+    )
     min_notice_minutes = models.PositiveIntegerField(
         _("minimum notice (minutes)"),
         default=12 * 60,
@@ -106,7 +120,13 @@ class SessionType(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=5), name="session_type_duration_min"
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=MAX_DURATION),
+                name="session_type_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(buffer_before_minutes__lte=MAX_BUFFER)
+                & Q(buffer_after_minutes__lte=MAX_BUFFER),
+                name="session_type_buffer_max",
             ),
             models.CheckConstraint(
                 condition=Q(slot_step_minutes__gte=5), name="session_type_step_min"

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,17 @@ class ClientDetails:
 
 def _lock_practitioner(practitioner_id: int) -> Practitioner:
     return Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
+def practitioner_calendar_touch(*, practitioner_id: int) -> None:
+    """Record that the free times changed, so no cached slot page shows the old ones.
+
+    Called by every write that frees or takes time, and by the admin when hours,
+    overrides or session types change.
+    """
+    Practitioner.objects.filter(pk=practitioner_id).update(
+        calendar_version=F("calendar_version") + 1
+    )
 
 
 def _check_slot(
@@ -136,7 +148,7 @@ def booking_hold(
     _release_expired_holds(practitioner=session_type.practitioner, now=now, blocked=blocked)
     try:
         with transaction.atomic():
-            return Booking.objects.create(
+            booking = Booking.objects.create(
                 practitioner=session_type.practitioner,
                 session_type=session_type,
                 client_time_zone=client_time_zone,
@@ -146,6 +158,8 @@ def booking_hold(
             )
     except IntegrityError as error:  # the exclusion constraint: someone got there first
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
+    practitioner_calendar_touch(practitioner_id=session_type.practitioner_id)
+    return booking
 
 
 @transaction.atomic
@@ -252,6 +266,7 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
             booking.save()
     except IntegrityError as error:
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
+    practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
     return booking
 
 
@@ -272,6 +287,7 @@ def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Bookin
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
+    practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
     return booking
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services, timezones
@@ -19,6 +21,8 @@ from .links import manage_path
 from .models import Booking, SessionType
 from .picker import picker_week
 from .tokens import BadToken, hold_token_make, hold_token_read, manage_token_read
+
+SLOT_PAGE_CACHE_SECONDS = 90
 
 
 def _session_type_or_404(slug: str) -> SessionType:
@@ -123,17 +127,52 @@ def long_date_short(day) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
+def _week_key(raw: str) -> str:
+    """Return ?week= as YYYY-MM-DD, or "" when it is absent or not a date."""
+    try:
+        return date.fromisoformat(raw[:10]).isoformat()
+    except ValueError:
+        return ""
+
+
 @require_GET
 def slot_picker(request, slug: str):
-    session_type = _session_type_or_404(slug)
-    return _picker_response(
-        request,
-        session_type=session_type,
-        action=reverse("booking:hold", args=[slug]),
-        page_url=reverse("booking:slots", args=[slug]),
-    )
+    """Show a week of free times; the page is cached until the calendar or the minute changes.
+
+    The key holds the practitioner's calendar version, which every booking write
+    and every change of hours raises in the same transaction, so a cached page
+    never shows a time that has been taken. The minute in the key lets notice
+    periods and lapsed holds move on. The page has no CSRF token (see ``hold``),
+    so it is the same for everyone who asks with the same zone and week.
+    """
+    stamp = selectors.slot_page_stamp(slug)
+    if stamp is None:
+        raise Http404("No such session type")
+    zone_name = timezones.visitor_zone(request, default=stamp.practitioner_time_zone)
+    week = _week_key(request.GET.get("week", ""))
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"slot-page:{stamp.session_type_id}:{stamp.calendar_version}:{zone_name}:{week}:{minute}"
+    content = cache.get(key)
+    if content is None:
+        session_type = _session_type_or_404(slug)
+        response = _picker_response(
+            request,
+            session_type=session_type,
+            action=reverse("booking:hold", args=[slug]),
+            page_url=reverse("booking:slots", args=[slug]),
+        )
+        cache.set(key, response.content, timeout=SLOT_PAGE_CACHE_SECONDS)
+        return response
+    response = HttpResponse(content)
+    if timezones.canonical(request.GET.get("tz")) == zone_name:
+        timezones.remember(response, zone_name)
+    return response
 
 
+# Holding a time needs no CSRF token: the request carries no credentials or
+# session to abuse, and a forged hold is no different from one sent directly.
+# Without a token the slot page is the same for every visitor and can be cached.
+@csrf_exempt
 @require_POST
 def hold(request, slug: str):
     session_type = _session_type_or_404(slug)

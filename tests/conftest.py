@@ -14,6 +14,7 @@ from datetime import time
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from booking.models import AvailabilityRule
@@ -87,6 +88,12 @@ def single_session(maya):
         min_notice_minutes=24 * 60,
         change_cutoff_hours=24,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache: cached pages must not leak between tests."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -274,3 +274,25 @@ def test_it_purges_only_long_lapsed_holds(assessment, frozen):
     remaining = set(Booking.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, confirmed.pk}
     assert old.pk not in remaining
+
+
+def test_it_counts_only_this_session_types_bookings_for_the_daily_limit(assessment, single_session):
+    assessment.max_per_day = 1
+    assessment.save()
+    BookingFactory(session_type=single_session, start_at=TUESDAY_9 + timedelta(hours=5))
+    booking = hold_and_confirm(assessment)
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_it_raises_the_calendar_version_on_every_change_of_free_times(assessment, maya):
+    def version() -> int:
+        maya.refresh_from_db()
+        return maya.calendar_version
+
+    start = version()
+    booking = hold_and_confirm(assessment)
+    after_hold = version()
+    services.booking_reschedule(booking=booking, new_start=TUESDAY_9 + timedelta(hours=1))
+    after_move = version()
+    services.booking_cancel(booking=booking)
+    assert start < after_hold < after_move < version()
