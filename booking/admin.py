@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .admin_emails import EmailInline
 from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
 
 
@@ -37,6 +38,7 @@ class PractitionerAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
+        (_("Emails"), {"fields": ("referral_note",)}),
     )
 
 
@@ -75,6 +77,7 @@ class SessionTypeAdmin(admin.ModelAdmin):
                     "horizon_days",
                     "max_per_day",
                     "change_cutoff_hours",
+                    "reminder_hours",
                     "active",
                     "position",
                 )
@@ -121,7 +124,7 @@ class BookingAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
         "cancelled_at",
-        "confirmation_sent_at",
+        "status",
     )
     fields = (
         "client",
@@ -137,10 +140,10 @@ class BookingAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
         "cancelled_at",
-        "confirmation_sent_at",
         "practitioner",
     )
-    actions = ["cancel_bookings"]
+    inlines = [EmailInline]
+    actions = ["mark_attended", "mark_no_show", "mark_not_a_fit", "cancel_bookings"]
 
     def has_add_permission(self, request):
         # Bookings are made through the booking pages, which keep every rule.
@@ -149,6 +152,31 @@ class BookingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
+    def _mark(self, request, queryset, outcome: str) -> None:
+        done, problems = 0, []
+        for booking in queryset.select_related("client"):
+            try:
+                services.booking_outcome_mark(booking=booking, outcome=outcome)
+                done += 1
+            except services.BookingError as error:
+                problems.append(f"{booking.client or booking}: {error.message}")
+        if done:
+            self.message_user(request, _("%d booking(s) marked.") % done, messages.SUCCESS)
+        for problem in problems:
+            self.message_user(request, problem, messages.WARNING)
+
+    @admin.action(description=_("Mark attended (sends the follow-up)"))
+    def mark_attended(self, request, queryset):
+        self._mark(request, queryset, Booking.Status.COMPLETED)
+
+    @admin.action(description=_("Mark no-show (sends “sorry we missed you”)"))
+    def mark_no_show(self, request, queryset):
+        self._mark(request, queryset, Booking.Status.NO_SHOW)
+
+    @admin.action(description=_("Mark not a fit (sends your referral note)"))
+    def mark_not_a_fit(self, request, queryset):
+        self._mark(request, queryset, Booking.Status.NOT_A_FIT)
 
     @admin.action(description=_("Cancel selected bookings"))
     def cancel_bookings(self, request, queryset):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from clients.models import Client
 
 from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
+from .outbox import booking_emails_confirmed
 
 DEMO_USERNAME = "practitioner"
 
@@ -141,7 +142,7 @@ def _demo_bookings(practitioner, assessment, session, zone, today) -> None:
         start = datetime.combine(day, time(hour, 0), tzinfo=zone).astimezone(UTC)
         end = start + timedelta(minutes=session_type.duration_minutes)
         client = clients[client_index]
-        Booking.objects.create(
+        booking = Booking.objects.create(
             practitioner=practitioner,
             session_type=session_type,
             client=client,
@@ -152,5 +153,6 @@ def _demo_bookings(practitioner, assessment, session, zone, today) -> None:
             client_time_zone=client.time_zone,
             status=status,
             confirmed_at=now,
-            confirmation_sent_at=now,
         )
+        if status == Booking.Status.CONFIRMED:
+            booking_emails_confirmed(booking, now=now)

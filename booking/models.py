@@ -22,6 +22,15 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+def validate_reminder_hours(value: str) -> None:
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(part.isdigit() and 1 <= int(part) <= 24 * 14 for part in parts):
+        raise ValidationError(
+            _("Give whole hours between 1 and 336, separated by commas, e.g. “24,1”."),
+            code="reminder_hours",
+        )
+
+
 class Practitioner(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner"
@@ -43,6 +52,15 @@ class Practitioner(models.Model):
         help_text=_("Shown to clients who need to change a booking after the cut-off."),
     )
     bio = models.TextField(_("short bio"), blank=True, max_length=2000)
+    referral_note = models.TextField(
+        _("referral note"),
+        blank=True,
+        max_length=3000,
+        help_text=_(
+            "Sent when you mark a call “not a fit”: kind words and where else they might "
+            "find help. Leave empty to send a short default note."
+        ),
+    )
     # Raised by every write that changes which times are free; part of the key of
     # cached slot pages, so a cached page can never outlive the calendar it shows.
     calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -57,6 +75,11 @@ class Practitioner(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def alert_email(self) -> str:
+        """Return where alerts for the practitioner go: the contact address, else the login's."""
+        return self.contact_email or self.user.email
 
 
 # A booking blocks at most MAX_DURATION + 2 * MAX_BUFFER minutes (16 hours), less
@@ -111,6 +134,13 @@ class SessionType(models.Model):
         default=24,
         help_text=_("Clients can cancel or move a booking online until this long before it."),
     )
+    reminder_hours = models.CharField(
+        _("reminders (hours before)"),
+        max_length=40,
+        default="24,1",
+        validators=[validate_reminder_hours],
+        help_text=_("Comma-separated, e.g. “24,1”. Leave empty for no reminders."),
+    )
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -146,6 +176,12 @@ class SessionType(models.Model):
     @property
     def requires_assessment(self) -> bool:
         return self.kind == self.Kind.SESSION
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        """Return the reminder lead times, longest first."""
+        hours = {int(part) for part in self.reminder_hours.split(",") if part.strip()}
+        return [timedelta(hours=h) for h in sorted(hours, reverse=True)]
 
 
 class Weekday(models.IntegerChoices):
@@ -245,8 +281,9 @@ class Booking(models.Model):
         HELD = "held", _("Held (details being entered)")
         CONFIRMED = "confirmed", _("Confirmed")
         CANCELLED = "cancelled", _("Cancelled")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", _("Attended")
         NO_SHOW = "no_show", _("No-show")
+        NOT_A_FIT = "not_a_fit", _("Attended: not a fit")
 
     class Mode(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
@@ -290,7 +327,6 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("booking")
@@ -328,3 +364,74 @@ class Booking(models.Model):
     @property
     def is_couple(self) -> bool:
         return self.mode == self.Mode.COUPLE
+
+
+class OutboundEmail(models.Model):
+    """One email, written in the same transaction as the event that causes it.
+
+    The table is the schedule: a sweep sends what is due. ``dedupe_key`` makes
+    queueing the same email twice impossible; the status moves scheduled ->
+    sending -> sent (or failed / cancelled), and a send is attempted only after
+    ``attempt_started_at`` is recorded, so no email is ever sent twice.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Booking confirmation")
+        RESCHEDULED = "rescheduled", _("Booking moved")
+        CANCELLED = "cancelled", _("Booking cancelled")
+        REMINDER = "reminder", _("Reminder")
+        INTAKE_NUDGE = "intake_nudge", _("Questionnaire nudge")
+        INTAKE_INVITATION = "intake_invitation", _("Questionnaire invitation (partner)")
+        FOLLOW_UP = "follow_up", _("Follow-up after the call")
+        MISSED = "missed", _("Sorry we missed you")
+        NOT_A_FIT = "not_a_fit", _("Referral note (not a fit)")
+        NEW_BOOKING_ALERT = "new_booking_alert", _("To you: new booking")
+        CANCELLATION_ALERT = "cancellation_alert", _("To you: cancellation")
+        URGENT_ALERT = "urgent_alert", _("To you: urgent questionnaire answer")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    to_email = models.EmailField(_("to"))
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempt_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("email log")
+        ordering = ["-due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="scheduled"),
+                name="outbox_due_idx",
+            ),
+            models.Index(
+                fields=["queued_at"],
+                condition=Q(status="sending"),
+                name="outbox_sending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email}"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from clients.services import client_get_or_create_for_booking
 
-from . import slots
+from . import outbox, slots
 from .models import Booking, Practitioner, SessionType
 from .selectors import client_is_returning, slot_engine_inputs
 
@@ -177,7 +177,7 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
     try:
         booking = (
             Booking.objects.select_for_update(of=("self",))
-            .select_related("session_type__practitioner", "client")
+            .select_related("session_type__practitioner", "practitioner__user", "client")
             .get(public_id=public_id)
         )
     except Booking.DoesNotExist:
@@ -218,15 +218,8 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
     booking.confirmed_at = now
     booking.held_until = None
     booking.save()
-    _queue_confirmation(booking.pk)
+    outbox.booking_emails_confirmed(booking, now=now)
     return booking
-
-
-def _queue_confirmation(booking_id: int) -> None:
-    from .tasks import booking_confirmation_send_task
-
-    # robust: a broker outage must never undo or error a booking that is saved.
-    transaction.on_commit(lambda: booking_confirmation_send_task.delay(booking_id), robust=True)
 
 
 def _check_change_allowed(booking: Booking, now: datetime) -> None:
@@ -246,7 +239,7 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     _lock_practitioner(booking.practitioner_id)
     booking = (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("session_type__practitioner", "client")
+        .select_related("session_type__practitioner", "practitioner__user", "client")
         .get(pk=booking.pk)
     )
     _check_change_allowed(booking, now)
@@ -267,6 +260,7 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     except IntegrityError as error:
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
+    outbox.booking_emails_rescheduled(booking, now=now)
     return booking
 
 
@@ -277,7 +271,7 @@ def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Bookin
     _lock_practitioner(booking.practitioner_id)
     booking = (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("session_type__practitioner", "client")
+        .select_related("session_type__practitioner", "practitioner__user", "client")
         .get(pk=booking.pk)
     )
     if booking.status == Booking.Status.CANCELLED:
@@ -288,6 +282,33 @@ def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Bookin
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
+    outbox.booking_emails_cancelled(booking, now=now, by_practitioner=by_practitioner)
+    return booking
+
+
+OUTCOMES = (Booking.Status.COMPLETED, Booking.Status.NO_SHOW, Booking.Status.NOT_A_FIT)
+
+
+@transaction.atomic
+def booking_outcome_mark(*, booking: Booking, outcome: str) -> Booking:
+    """Record how a past booking went (attended, no-show, not a fit) and adjust follow-ups."""
+    now = timezone.now()
+    if outcome not in OUTCOMES:
+        raise BookingError(_("Choose attended, no-show or not a fit."), code="bad_outcome")
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("session_type", "practitioner__user", "client")
+        .get(pk=booking.pk)
+    )
+    if booking.status == outcome:
+        return booking
+    if booking.status not in (Booking.Status.CONFIRMED, *OUTCOMES):
+        raise BookingError(_("Only confirmed bookings can be marked."), code="not_confirmed")
+    if booking.start_at > now:
+        raise BookingError(_("This booking has not happened yet."), code="not_yet")
+    booking.status = outcome
+    booking.save(update_fields=["status"])
+    outbox.booking_emails_outcome(booking, now=now)
     return booking
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +14,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clients.models import Client
+from clients.services import client_follow_ups_stop
+
 from . import selectors, services, timezones
-from .emails import ics_for
+from .emails import OPT_OUT_SALT, ics_for
 from .formatting import when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .links import manage_path
@@ -349,3 +353,16 @@ def reschedule(request, token: str):
         page_url=page_url,
         booking=booking,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def follow_ups_stop(request, token: str):
+    """Let a client stop follow-up emails from the link in one, in two clicks (no login)."""
+    try:
+        client_id = signing.loads(token, salt=OPT_OUT_SALT)
+        client = Client.objects.get(pk=client_id)
+    except (signing.BadSignature, Client.DoesNotExist, TypeError, ValueError):
+        return render(request, "booking/link_invalid.html", status=404)
+    if request.method == "POST":
+        client = client_follow_ups_stop(client_id=client.pk, now=timezone.now())
+    return render(request, "booking/follow_ups_stop.html", {"client": client})

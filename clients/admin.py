@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from booking.admin_emails import EmailInline
 from booking.models import Booking
 
 from .models import Client
@@ -27,5 +28,5 @@ class ClientAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "status", "time_zone", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "email")
-    readonly_fields = ("privacy_consent_at", "created_at", "updated_at")
-    inlines = [BookingInline]
+    readonly_fields = ("privacy_consent_at", "follow_ups_opt_out_at", "created_at", "updated_at")
+    inlines = [BookingInline, EmailInline]

@@ -29,6 +29,12 @@ class Client(models.Model):
         blank=True,
         help_text=_("When the client agreed to the privacy notice, from the booking form."),
     )
+    follow_ups_opt_out_at = models.DateTimeField(
+        _("opted out of follow-ups at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the client asks for no follow-up emails. Reminders still go out."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -26,3 +26,13 @@ def client_get_or_create_for_booking(
     client.privacy_consent_at = consent_at
     client.save(update_fields=["time_zone", "privacy_consent_at", "updated_at"])
     return client
+
+
+@transaction.atomic
+def client_follow_ups_stop(*, client_id: int, now: datetime) -> Client:
+    """Record that this client wants no follow-up emails (reminders still go out)."""
+    client = Client.objects.select_for_update().get(pk=client_id)
+    if client.follow_ups_opt_out_at is None:
+        client.follow_ups_opt_out_at = now
+        client.save(update_fields=["follow_ups_opt_out_at", "updated_at"])
+    return client

@@ -133,7 +133,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A broker outage must not stall a booking request for long: the outbox row is
+# already saved and the next sweep delivers it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "booking.tasks.outbox_sweep_task", "schedule": 60},
     "booking-holds-purge": {"task": "booking.tasks.booking_holds_purge_task", "schedule": 15 * 60},
 }
 
@@ -153,6 +163,9 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Scales <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Domain of the Message-ID of every email (stable per outbox row, so a resend is
+# recognised as the same message by mail clients).
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="scales.localhost")
 
 # --- Passwords, i18n, time ----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -214,3 +227,16 @@ LOGGING = {
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
 # How long a client's manage link stays valid after the booking ends.
 BOOKING_MANAGE_LINK_DAYS = env.int("BOOKING_MANAGE_LINK_DAYS", default=60)
+# Follow-up after an assessment call: hours after it ends. A call not marked
+# no-show or not-a-fit by then counts as attended.
+FOLLOW_UP_DELAY_HOURS = env.int("FOLLOW_UP_DELAY_HOURS", default=3)
+# The questionnaire nudge goes out this many hours before the call.
+INTAKE_NUDGE_HOURS = env.int("INTAKE_NUDGE_HOURS", default=48)
+# Delivery: attempts before a row is marked failed, and the first retry delay
+# (doubling each time: 1, 2, 4, 8 ... minutes).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+# Rows claimed per sweep, and how long a claimed row may wait for a worker
+# before the sweep queues it again.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
+OUTBOX_REQUEUE_MINUTES = env.int("OUTBOX_REQUEUE_MINUTES", default=10)
