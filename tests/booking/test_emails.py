@@ -49,12 +49,14 @@ def email_of(kind: str, booking) -> OutboundEmail:
 def test_every_kind_renders_text_and_html_without_private_words(booking, kind):
     message = render_email(email_of(kind, booking))
     html = message.alternatives[0].content
-    assert message.body.strip() and "<p>" in html
+    assert message.body.strip()
+    assert "<p>" in html
     for word in PRIVATE_WORDS:
         assert word not in message.subject.lower(), (kind, word)
     for text in (message.body, html, message.subject):
         assert "shouts" not in text  # the client's own note never leaves the office
-    assert "{{" not in message.body and "{%" not in html
+    assert "{{" not in message.body
+    assert "{%" not in html
 
 
 @pytest.mark.parametrize(
@@ -130,9 +132,9 @@ def test_the_email_log_filters_and_sends_failed_ones_again(office, booking):
     sent = email_of("reminder", booking)
     sent.status = OutboundEmail.Status.SENT
     sent.save()
-    listing = office.get("/admin/booking/outboundemail/?status__exact=failed").context[
-        "cl"
-    ].result_list
+    listing = (
+        office.get("/admin/booking/outboundemail/?status__exact=failed").context["cl"].result_list
+    )
     assert list(listing) == [failed]
     office.post(
         "/admin/booking/outboundemail/",

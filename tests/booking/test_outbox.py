@@ -126,7 +126,7 @@ def test_it_cancels_pending_emails_with_the_booking(assessment):
     }
     [notice] = deliver_kind(Kind.CANCELLED)
     assert notice.subject == "Cancelled: Thursday 5 March 2026 at 13:30 (Kolkata time)"
-    [(name, content, mimetype)] = notice.attachments
+    [(_name, content, _mimetype)] = notice.attachments
     assert "METHOD:CANCEL" in (content if isinstance(content, str) else content.decode())
 
 
@@ -233,7 +233,7 @@ def test_it_retries_a_transient_smtp_failure_with_backoff(assessment, monkeypatc
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-    [first, second] = outbox.outbox_claim_due()
+    [first, _second] = outbox.outbox_claim_due()
     assert outbox.outbox_send(first) == "retry"
     email = OutboundEmail.objects.get(pk=first)
     assert (email.status, email.attempts) == (Status.SCHEDULED, 1)
