@@ -12,6 +12,7 @@ import logging
 import smtplib
 from datetime import UTC, datetime, timedelta
 
+from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -230,9 +231,20 @@ def intake_unfinished(booking: Booking) -> bool:
 
 
 def _is_permanent(error: Exception) -> bool:
+    """Return whether trying again cannot help (a refused address, a 5xx reply)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
         return True
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return True
+    status = getattr(error, "status_code", None)  # provider APIs: 4xx but 429 will not improve
+    return (
+        isinstance(error, AnymailAPIError)
+        and status is not None
+        and 400 <= status < 500
+        and status != 429
+    )
 
 
 def outbox_send(email_id: int) -> str:
@@ -264,8 +276,17 @@ def outbox_send(email_id: int) -> str:
         email.save(update_fields=["attempt_started_at", "attempts"])
 
     try:
-        render_email(email).send()
-    except (smtplib.SMTPException, OSError) as error:
+        message = render_email(email)
+    except Exception as error:
+        # A template or data problem: retrying cannot help, so it shows in the log at once.
+        logger.exception("email %s (%s) could not be built", email.pk, email.kind)
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            status=Status.FAILED, last_error=f"Could not build the message: {type(error).__name__}"
+        )
+        return "failed"
+    try:
+        message.send()
+    except Exception as error:  # SMTP, network or provider API: the backend decides the type
         return _record_failure(email, error)
     OutboundEmail.objects.filter(pk=email.pk).update(status=Status.SENT, sent_at=timezone.now())
     logger.info("email %s (%s) sent", email.pk, email.kind)
@@ -273,8 +294,7 @@ def outbox_send(email_id: int) -> str:
 
 
 def _record_failure(email: OutboundEmail, error: Exception) -> str:
-    # The error text never holds message content; it is the server's reply or errno.
-    message = f"{type(error).__name__}: {error}"[:500]
+    message = _describe(error)
     if _is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
         OutboundEmail.objects.filter(pk=email.pk).update(
             status=Status.FAILED, last_error=message, attempt_started_at=None
@@ -290,6 +310,18 @@ def _record_failure(email: OutboundEmail, error: Exception) -> str:
     )
     logger.info("email %s: attempt %s failed, retrying in %ss", email.pk, email.attempts, delay)
     return "retry"
+
+
+def _describe(error: Exception) -> str:
+    """Return a short description of a delivery error for the log and the admin.
+
+    It is the server's reply or the network error, never message content.
+    """
+    try:
+        detail = str(error)
+    except Exception:  # some provider errors cannot describe themselves without a response
+        detail = f"status {getattr(error, 'status_code', '?')}"
+    return f"{type(error).__name__}: {detail}"[:500]
 
 
 def outbox_send_again(email: OutboundEmail) -> None:

@@ -161,6 +161,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# An API provider instead of SMTP: EMAIL_BACKEND=anymail.backends.postmark.EmailBackend
+# (or mailgun, amazon_ses, brevo, ...) and its settings as JSON, e.g.
+# ANYMAIL_SETTINGS={"POSTMARK_SERVER_TOKEN": "..."}.
+ANYMAIL = env.json("ANYMAIL_SETTINGS", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Scales <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Domain of the Message-ID of every email (stable per outbox row, so a resend is

@@ -44,3 +44,27 @@ def test_it_refuses_a_short_secret_key_in_production():
     result = manage("check", **{**PRODUCTION, "SECRET_KEY": "short"})
     assert result.returncode != 0
     assert "SECRET_KEY must be a long random value" in result.stderr
+
+
+def test_it_sends_through_an_api_provider_when_configured():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.core.mail import get_connection; from django.conf import settings; "
+        "print(type(get_connection()).__module__, settings.ANYMAIL['POSTMARK_SERVER_TOKEN'])",
+        **PRODUCTION,
+        EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+        ANYMAIL_SETTINGS='{"POSTMARK_SERVER_TOKEN": "token-123"}',
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["anymail.backends.postmark", "token-123"]
+
+
+def test_it_defaults_to_smtp_in_production():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+        **PRODUCTION,
+    )
+    assert result.stdout.strip().endswith("django.core.mail.backends.smtp.EmailBackend")

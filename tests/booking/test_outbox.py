@@ -337,3 +337,40 @@ def test_the_sweep_task_sends_ids_only(assessment, monkeypatch):
     )
     assert outbox_sweep_task.apply().get() == 2
     assert all(len(args) == 1 and isinstance(args[0], int) for args in sent_args)
+
+
+def test_it_fails_at_once_when_a_message_cannot_be_built(assessment, monkeypatch):
+    book(assessment)
+
+    def broken(email):
+        raise KeyError("missing template variable")
+
+    monkeypatch.setattr("booking.emails.render_email", broken)
+    email_id = outbox.outbox_claim_due()[0]
+    assert outbox.outbox_send(email_id) == "failed"
+    assert OutboundEmail.objects.get(pk=email_id).last_error == (
+        "Could not build the message: KeyError"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status_code", "expected"),
+    [(401, "failed"), (429, "retry"), (503, "retry")],
+)
+def test_it_tells_provider_errors_that_pass_from_those_that_do_not(
+    assessment, monkeypatch, status_code, expected
+):
+    from anymail.exceptions import AnymailAPIError
+
+    book(assessment)
+
+    class ProviderError(AnymailAPIError):
+        pass
+
+    def fail(self, messages):
+        error = ProviderError("provider said no")
+        error.status_code = status_code
+        raise error
+
+    monkeypatch.setattr(EmailBackend, "send_messages", fail)
+    assert outbox.outbox_send(outbox.outbox_claim_due()[0]) == expected
