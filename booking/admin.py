@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.admin import booking_questionnaire_detail, booking_questionnaire_status
+from assessments.selectors import bookings_with_intake_summary
+
 from . import services
 from .admin_emails import EmailInline
 from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
@@ -39,6 +42,7 @@ class PractitionerAdmin(admin.ModelAdmin):
         (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
         (_("Emails"), {"fields": ("referral_note",)}),
+        (_("Questionnaire"), {"fields": ("support_resources",)}),
     )
 
 
@@ -103,7 +107,7 @@ class UpcomingFilter(admin.SimpleListFilter):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ("start_at", "client", "session_type", "mode", "status")
+    list_display = ("start_at", "client", "session_type", "mode", "status", "questionnaire")
     list_filter = (
         "status",
         UpcomingFilter,
@@ -125,6 +129,7 @@ class BookingAdmin(admin.ModelAdmin):
         "confirmed_at",
         "cancelled_at",
         "status",
+        "questionnaire_detail",
     )
     fields = (
         "client",
@@ -136,6 +141,7 @@ class BookingAdmin(admin.ModelAdmin):
         "mode",
         "partner_name",
         "partner_email",
+        "questionnaire_detail",
         "note",
         "created_at",
         "confirmed_at",
@@ -148,6 +154,17 @@ class BookingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Bookings are made through the booking pages, which keep every rule.
         return False
+
+    def get_queryset(self, request):
+        return bookings_with_intake_summary(super().get_queryset(request))
+
+    @admin.display(description=_("questionnaire"))
+    def questionnaire(self, obj):
+        return booking_questionnaire_status(obj)
+
+    @admin.display(description=_("questionnaire"))
+    def questionnaire_detail(self, obj):
+        return booking_questionnaire_detail(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -61,6 +61,16 @@ class Practitioner(models.Model):
             "find help. Leave empty to send a short default note."
         ),
     )
+    support_resources = models.TextField(
+        _("support resources"),
+        blank=True,
+        max_length=3000,
+        help_text=_(
+            "Shown, calmly, to someone whose questionnaire answers suggest they may not be "
+            "safe: support services where your clients live and how to reach you. Nothing "
+            "is built in, because the right numbers depend on the country."
+        ),
+    )
     # Raised by every write that changes which times are free; part of the key of
     # cached slot pages, so a cached page can never outlive the calendar it shows.
     calendar_version = models.PositiveBigIntegerField(default=0, editable=False)

@@ -219,7 +219,17 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
     booking.held_until = None
     booking.save()
     outbox.booking_emails_confirmed(booking, now=now)
+    _intakes_create(booking)
     return booking
+
+
+def _intakes_create(booking: Booking) -> None:
+    """Create the booking's questionnaires, when the intake app is installed."""
+    try:
+        from assessments.services import intakes_create_for_booking
+    except ImportError:
+        return
+    intakes_create_for_booking(booking=booking)
 
 
 def _check_change_allowed(booking: Booking, now: datetime) -> None:

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.links import intake_path
+from assessments.selectors import intake_for_client
 from clients.models import Client
 from clients.services import client_follow_ups_stop
 
@@ -277,8 +279,11 @@ def manage(request, token: str):
     booking = _booking_for_manage_token(token)
     now = timezone.now()
     cutoff = booking.start_at - timedelta(hours=booking.session_type.change_cutoff_hours)
+    intake = intake_for_client(booking, now=now)
     context = {
         "booking": booking,
+        "intake": intake,
+        "intake_path": intake_path(intake) if intake else "",
         "token": token,
         "practitioner": booking.practitioner,
         "can_change": booking.status == Booking.Status.CONFIRMED and now <= cutoff,

@@ -36,3 +36,18 @@ def client_follow_ups_stop(*, client_id: int, now: datetime) -> Client:
         client.follow_ups_opt_out_at = now
         client.save(update_fields=["follow_ups_opt_out_at", "updated_at"])
     return client
+
+
+@transaction.atomic
+def client_get_or_create_for_invitation(*, name: str, email: str, time_zone: str) -> Client:
+    """Return the client with this email (any case), creating them without consent.
+
+    For a partner invited to answer a questionnaire: their record exists from
+    the invitation, so their answers are theirs alone, and their consent is
+    recorded when they agree to the privacy notice before answering.
+    """
+    email = email.strip()
+    client = Client.objects.select_for_update().filter(email__iexact=email).first()
+    if client is None:
+        client = Client.objects.create(name=name.strip(), email=email, time_zone=time_zone)
+    return client

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "clients",
     "booking",
+    "assessments",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,10 @@ BOOKING_MANAGE_LINK_DAYS = env.int("BOOKING_MANAGE_LINK_DAYS", default=60)
 FOLLOW_UP_DELAY_HOURS = env.int("FOLLOW_UP_DELAY_HOURS", default=3)
 # The questionnaire nudge goes out this many hours before the call.
 INTAKE_NUDGE_HOURS = env.int("INTAKE_NUDGE_HOURS", default=48)
+# Questionnaire links work until this many days after the booking ends, and are
+# never accepted more than INTAKE_LINK_MAX_AGE_DAYS after they were made.
+INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=7)
+INTAKE_LINK_MAX_AGE_DAYS = env.int("INTAKE_LINK_MAX_AGE_DAYS", default=120)
 # Delivery: attempts before a row is marked failed, and the first retry delay
 # (doubling each time: 1, 2, 4, 8 ... minutes).
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)

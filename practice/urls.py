@@ -7,5 +7,6 @@ admin.site.index_title = "Your practice"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("intake/", include("assessments.urls")),
     path("", include("booking.urls")),
 ]

@@ -4,7 +4,9 @@ from datetime import time, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from assessments.models import Instrument, Intake
 from booking.models import AvailabilityRule, Booking, Practitioner, SessionType
 from clients.models import Client
 
@@ -89,3 +91,15 @@ class BookingFactory(factory.django.DjangoModelFactory):
     blocked_end = factory.LazyAttribute(
         lambda b: b.end_at + timedelta(minutes=b.session_type.buffer_after_minutes)
     )
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A questionnaire of the current instrument (loaded by migrate); pass ``booking``."""
+
+    class Meta:
+        model = Intake
+
+    client = factory.SelfAttribute("booking.client")
+    instrument = factory.LazyFunction(lambda: Instrument.objects.current("power-balance"))
+    role = Intake.Role.CLIENT
+    consent_at = factory.LazyFunction(timezone.now)

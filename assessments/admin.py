@@ -1,0 +1,165 @@
+"""Questionnaires in the practitioner's office: versions, answers' status, the report.
+
+Answers are never edited here: they are the client's words. The report is
+the way to read them; deleting a questionnaire erases that person's answers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.db.models import Count
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Booking
+
+from . import views
+from .models import Instrument, Intake
+from .selectors import STATUS_LABELS, intake_summary
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    """Versions are loaded from files (load_instruments), never edited here."""
+
+    list_display = ("title", "slug", "version", "answered_by", "loaded_at")
+    fields = ("title", "slug", "version", "loaded_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(answered=Count("intakes"))
+
+    @admin.display(description=_("questionnaires"), ordering="answered")
+    def answered_by(self, obj):
+        return obj.answered
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def report_url(booking_id: int) -> str:
+    return reverse("admin:assessments_intake_report", args=[booking_id])
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = ("booking_start", "client", "role", "status", "urgent", "submitted_at", "report")
+    list_filter = ("status", "urgent", "role")
+    search_fields = ("client__name", "client__email")
+    list_select_related = ("booking", "client")
+    ordering = ("-booking__start_at", "role")
+    fields = (
+        "booking",
+        "client",
+        "role",
+        "status",
+        "urgent",
+        "instrument",
+        "current_section",
+        "consent_at",
+        "created_at",
+        "started_at",
+        "submitted_at",
+        "report",
+    )
+    readonly_fields = fields
+    actions = ["export_answers"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("booking"), ordering="booking__start_at")
+    def booking_start(self, obj):
+        return obj.booking.start_at
+
+    @admin.display(description=_("report"))
+    def report(self, obj):
+        return format_html('<a href="{}">{}</a>', report_url(obj.booking_id), _("Open the report"))
+
+    @admin.action(description=_("Download answers as JSON (for a person's data request)"))
+    def export_answers(self, request, queryset):
+        rows = [
+            {
+                "client": intake.client.email,
+                "role": intake.role,
+                "status": intake.status,
+                "questionnaire": f"{intake.instrument.slug} v{intake.instrument.version}",
+                "consent_at": intake.consent_at.isoformat() if intake.consent_at else None,
+                "submitted_at": intake.submitted_at.isoformat() if intake.submitted_at else None,
+                "answers": intake.answers,
+            }
+            for intake in queryset.select_related("client", "instrument")
+        ]
+        response = HttpResponse(
+            json.dumps(rows, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="questionnaires.json"'
+        return response
+
+    def get_urls(self):
+        return [
+            path(
+                "report/<int:booking_id>/",
+                self.admin_site.admin_view(self.report_view),
+                name="assessments_intake_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request, booking_id: int):
+        return views.intake_report(
+            request, booking_id, admin_context=self.admin_site.each_context(request)
+        )
+
+
+# --- For the booking pages (booking.admin) ------------------------------------
+
+
+def booking_questionnaire_status(booking: Booking) -> str:
+    """Return the booking list's questionnaire cell, from ``bookings_with_intake_summary``."""
+    summary = intake_summary(booking)
+    if summary == "none":
+        return STATUS_LABELS[summary]
+    label = STATUS_LABELS[summary]
+    if summary == "urgent":
+        return format_html('<a href="{}"><strong>{}</strong></a>', report_url(booking.pk), label)
+    return format_html('<a href="{}">{}</a>', report_url(booking.pk), label)
+
+
+def booking_questionnaire_detail(booking: Booking) -> str:
+    """Return each person's questionnaire status and the report link, for the booking page."""
+    intakes = list(booking.intakes.select_related("client").order_by("role"))
+    if not intakes:
+        return _("No questionnaire for this booking.")
+    people = format_html_join(
+        "",
+        "<li>{}: {}{}</li>",
+        (
+            (
+                intake.client.name,
+                intake.get_status_display(),
+                format_html(" · <strong>{}</strong>", _("urgent")) if intake.urgent else "",
+            )
+            for intake in intakes
+        ),
+    )
+    return format_html(
+        '<ul class="intake-status" style="margin:0;padding-left:1.2em">{}</ul>'
+        '<p style="margin:.4em 0 0"><a href="{}">{}</a></p>',
+        people,
+        report_url(booking.pk),
+        _("Open the questionnaire report"),
+    )

@@ -1,0 +1,45 @@
+"""Questionnaire links for pages and emails."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from booking.models import OutboundEmail, SessionType
+
+from .models import Intake
+from .tokens import intake_token_make
+
+Kind = OutboundEmail.Kind
+# Emails to the person who booked that carry their own questionnaire link.
+CLIENT_LINK_KINDS = (Kind.CONFIRMATION, Kind.INTAKE_NUDGE)
+
+
+def intake_path(intake: Intake) -> str:
+    return reverse("assessments:start", args=[intake_token_make(intake.public_id)])
+
+
+def intake_url(intake: Intake) -> str:
+    return settings.SITE_URL + intake_path(intake)
+
+
+def intake_url_for_email(email: OutboundEmail) -> str:
+    """Return the questionnaire link for this email's recipient, or "" when there is none.
+
+    The person who booked gets their own link in the confirmation and the nudge;
+    a partner gets theirs in the invitation. A link only ever goes to the address
+    of the person it belongs to, so no one receives another person's link.
+    """
+    if not email.booking_id or email.kind not in (*CLIENT_LINK_KINDS, Kind.INTAKE_INVITATION):
+        return ""
+    if email.booking.session_type.kind != SessionType.Kind.ASSESSMENT:
+        return ""
+    role = Intake.Role.PARTNER if email.kind == Kind.INTAKE_INVITATION else Intake.Role.CLIENT
+    intake = (
+        Intake.objects.filter(
+            booking_id=email.booking_id, role=role, client__email__iexact=email.to_email
+        )
+        .only("public_id")
+        .first()
+    )
+    return intake_url(intake) if intake else ""

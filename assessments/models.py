@@ -1,0 +1,117 @@
+"""The questionnaire as data, and each person's answers to it.
+
+An ``Instrument`` is one version of a questionnaire, loaded from
+``assessments/instruments/*.json``. A version that has answers is never
+changed: a changed questionnaire is a new file with the next version number.
+An ``Intake`` is one person's answers for one booking: the person who booked
+(role "client") and, for a couple, their partner (role "partner"), each tied
+to their own client record so consent, export and erasure work per person.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class InstrumentManager(models.Manager["Instrument"]):
+    def current(self, slug: str) -> Instrument:
+        """Return the newest version of a questionnaire, or raise DoesNotExist."""
+        found = self.filter(slug=slug).order_by("-version").first()
+        if found is None:
+            raise self.model.DoesNotExist(f"No questionnaire {slug!r} is loaded.")
+        return found
+
+
+class Instrument(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    definition = models.JSONField(_("definition"))
+    loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+
+    objects = InstrumentManager()
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="instrument_slug_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.definition["sections"]
+
+
+class Intake(models.Model):
+    class Role(models.TextChoices):
+        CLIENT = "client", _("Person who booked")
+        PARTNER = "partner", _("Partner")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    booking = models.ForeignKey("booking.Booking", on_delete=models.CASCADE, related_name="intakes")
+    # Erasing a person erases their answers, and nobody else's.
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="intakes")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="intakes")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    current_section = models.PositiveSmallIntegerField(
+        _("current section"), default=0, help_text=_("Where the person resumes, counted from 0.")
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    urgent = models.BooleanField(
+        _("urgent"), default=False, help_text=_("A safety question was answered yes.")
+    )
+    # The only id that ever leaves the database, and only inside a signed link.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    consent_at = models.DateTimeField(
+        _("agreed to the privacy notice at"),
+        null=True,
+        blank=True,
+        help_text=_("The person who booked agrees when booking; a partner before answering."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "role"], name="intake_one_per_role"),
+            models.CheckConstraint(
+                condition=Q(status="completed", submitted_at__isnull=False)
+                | (~Q(status="completed") & Q(submitted_at__isnull=True)),
+                name="intake_submitted_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent=False) | Q(status="completed"), name="intake_urgent_on_submit"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="not_started") | Q(consent_at__isnull=False),
+                name="intake_consent_before_answers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: questionnaire for booking {self.booking_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.COMPLETED

@@ -1,0 +1,117 @@
+"""Reads for questionnaires. Nothing here writes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from booking.models import Booking
+
+from .models import Intake
+
+STATUS_LABELS = {
+    "none": "—",
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "completed": "Completed",
+    "urgent": "Urgent",
+}
+
+
+def intake_by_public_id(public_id: UUID) -> Intake:
+    """Return an intake with what its pages need (one query), or raise DoesNotExist."""
+    return Intake.objects.select_related("instrument", "booking__practitioner").get(
+        public_id=public_id
+    )
+
+
+def intake_link_expires(booking: Booking) -> datetime:
+    """Return when a questionnaire link for this booking stops working."""
+    return booking.end_at + timedelta(days=settings.INTAKE_LINK_DAYS)
+
+
+def intake_for_client(booking: Booking, *, now: datetime) -> Intake | None:
+    """Return the questionnaire of the person who booked while its link works, else None.
+
+    Only their own: the manage page never shows anything about a partner's.
+    """
+    if booking.status != Booking.Status.CONFIRMED or now > intake_link_expires(booking):
+        return None
+    return (
+        Intake.objects.filter(booking=booking, role=Intake.Role.CLIENT)
+        .select_related("instrument")
+        .first()
+    )
+
+
+def intake_unfinished_for_booking(booking: Booking) -> bool:
+    """Return whether the person who booked has a questionnaire still to send.
+
+    The outbox asks this before sending the questionnaire nudge, which goes to
+    them only; a partner's progress never causes or stops an email.
+    """
+    return (
+        Intake.objects.filter(booking=booking, role=Intake.Role.CLIENT)
+        .exclude(status=Intake.Status.COMPLETED)
+        .exists()
+    )
+
+
+def intakes_for_report(booking_id: int) -> tuple[Booking, list[Intake]]:
+    """Return a booking and its questionnaires, client first, in two queries."""
+    booking = Booking.objects.select_related("client", "practitioner", "session_type").get(
+        pk=booking_id
+    )
+    intakes = list(
+        Intake.objects.filter(booking=booking)
+        .select_related("client", "instrument")
+        .order_by("role")  # "client" sorts before "partner"
+    )
+    return booking, intakes
+
+
+def _count(condition: Q) -> Coalesce:
+    counted = (
+        Intake.objects.filter(condition, booking=OuterRef("pk"))
+        .order_by()
+        .values("booking")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def bookings_with_intake_summary(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Annotate each booking with its questionnaires' counts, in the same query.
+
+    Read the result with ``intake_summary``.
+    """
+    return queryset.annotate(
+        intake_total=_count(Q()),
+        intake_started=_count(~Q(status=Intake.Status.NOT_STARTED)),
+        intake_completed=_count(Q(status=Intake.Status.COMPLETED)),
+        intake_urgent=Exists(Intake.objects.filter(booking=OuterRef("pk"), urgent=True)),
+    )
+
+
+def intake_summary(booking: Booking) -> str:
+    """Return one status for a booking's questionnaires from ``bookings_with_intake_summary``.
+
+    "urgent" if anyone answered a safety question yes; "completed" once
+    everyone has sent theirs; "in_progress" once anyone has begun; "none" for
+    bookings without a questionnaire (single sessions).
+    """
+    total = booking.intake_total
+    if not total:
+        return "none"
+    if booking.intake_urgent:
+        return "urgent"
+    if booking.intake_completed == total:
+        return "completed"
+    if booking.intake_started:
+        return "in_progress"
+    return "not_started"

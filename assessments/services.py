@@ -1,0 +1,357 @@
+"""Writes for questionnaires: load the instrument files, create, save, submit.
+
+Answers are health data: nothing here logs them or puts them in an email.
+Log lines carry ids only, and the practitioner's alert says where to look,
+not what was said.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils import timezone
+
+from booking import outbox
+from booking.models import Booking, OutboundEmail, SessionType
+from clients.services import client_get_or_create_for_invitation
+
+from . import scoring
+from .models import Instrument, Intake
+
+logger = logging.getLogger(__name__)
+
+INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+INTAKE_INSTRUMENT = "power-balance"
+
+
+# --- Errors -------------------------------------------------------------------
+
+
+class IntakeError(Exception):
+    """A questionnaire write that cannot be carried out; ``message`` is for the person."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class IntakeClosed(IntakeError):
+    """The answers were already sent; nothing more can change them."""
+
+    code = "submitted"
+
+
+class IntakeInvalid(IntakeError):
+    """Posted answers the page did not offer; ``errors`` maps item keys to messages."""
+
+    def __init__(self, message: str, *, errors: Mapping[str, list[str]]) -> None:
+        super().__init__(message)
+        self.errors = dict(errors)
+
+
+class IntakeIncomplete(IntakeError):
+    """Required questions are unanswered; ``section_index`` is the first with a gap."""
+
+    code = "incomplete"
+
+    def __init__(self, message: str, *, missing: list[str], section_index: int) -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.section_index = section_index
+
+
+class InstrumentInUse(Exception):
+    """A questionnaire version with answers would change: make a new version instead."""
+
+
+CLOSED_MESSAGE = (
+    "Your answers have already been sent, so they can no longer be changed here. "
+    "If there is anything you would like to add, you can say so on the call."
+)
+TAMPERED_MESSAGE = (
+    "Some answers could not be saved because they were not among the choices on this page. "
+    "Nothing on this page was changed. Please choose again from the options shown."
+)
+
+
+# --- Instruments --------------------------------------------------------------
+
+
+def instrument_definition_check(definition: Mapping[str, Any], *, source: str) -> None:
+    """Raise ValueError unless the definition can be shown and scored."""
+    for key in ("slug", "version", "title", "minutes", "sections"):
+        if key not in definition:
+            raise ValueError(f"{source}: missing {key!r}.")
+    if not isinstance(definition["version"], int) or definition["version"] < 1:
+        raise ValueError(f"{source}: version must be a whole number from 1.")
+    keys = [item["key"] for item in scoring.iter_items(definition)]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"{source}: item keys must be unique.")
+    for item in scoring.iter_items(definition):
+        scoring.answer_options(item)  # raises for a kind no page can ask
+
+
+def _instrument_files(directory: Path) -> Iterator[tuple[str, dict]]:
+    for path in sorted(directory.glob("*.json")):
+        yield path.name, json.loads(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def instruments_sync(
+    *, directory: Path = INSTRUMENTS_DIR, using: str = DEFAULT_DB_ALIAS
+) -> list[str]:
+    """Load every questionnaire file into the database; return a line per file.
+
+    Idempotent: an unchanged file changes nothing. A changed file updates its
+    version only while nobody has answered it; once anyone has, the change is
+    refused with InstrumentInUse, and the file must be saved as a new version
+    (``<slug>_v<next>.json``), so old answers keep the questions they answered.
+    """
+    lines = []
+    for name, definition in _instrument_files(directory):
+        instrument_definition_check(definition, source=name)
+        slug, version = definition["slug"], definition["version"]
+        found = (
+            Instrument.objects.using(using)
+            .select_for_update()
+            .filter(slug=slug, version=version)
+            .first()
+        )
+        label = f"{slug} v{version}"
+        if found is None:
+            Instrument.objects.using(using).create(
+                slug=slug, version=version, title=definition["title"], definition=definition
+            )
+            lines.append(f"{label}: loaded")
+        elif found.definition == definition:
+            lines.append(f"{label}: unchanged")
+        elif Intake.objects.using(using).filter(instrument=found).exists():
+            raise InstrumentInUse(
+                f"{name} differs from {label} in the database, which already has answers. "
+                f"Versions with answers never change: save the new wording as "
+                f'{slug.replace("-", "_")}_v{version + 1}.json with "version": {version + 1}.'
+            )
+        else:
+            found.title = definition["title"]
+            found.definition = definition
+            found.save(using=using, update_fields=["title", "definition"])
+            lines.append(f"{label}: updated (no answers yet)")
+    return lines
+
+
+# --- Creating intakes ---------------------------------------------------------
+
+
+@transaction.atomic
+def intakes_create_for_booking(*, booking: Booking) -> list[Intake]:
+    """Create the questionnaires for a newly confirmed assessment call.
+
+    One for the person who booked and, for a couple whose partner's email was
+    given, one for the partner, tied to the partner's own client record
+    (found by email, or created now without consent, which they give before
+    answering), plus the partner's invitation email. Calling it again for the
+    same booking creates nothing new.
+    """
+    if booking.session_type.kind != SessionType.Kind.ASSESSMENT or booking.client is None:
+        return []
+    try:
+        instrument = Instrument.objects.current(INTAKE_INSTRUMENT)
+    except Instrument.DoesNotExist:
+        # A booking matters more than its questionnaire: confirm it and say why loudly.
+        logger.error("booking %s: no questionnaire loaded; run load_instruments", booking.pk)
+        return []
+    client = booking.client
+    intake, _ = Intake.objects.get_or_create(
+        booking=booking,
+        role=Intake.Role.CLIENT,
+        defaults={
+            "client": client,
+            "instrument": instrument,
+            "consent_at": client.privacy_consent_at or timezone.now(),
+        },
+    )
+    intakes = [intake]
+    partner_email = booking.partner_email.strip()
+    if booking.is_couple and partner_email and partner_email.lower() != client.email.lower():
+        partner = client_get_or_create_for_invitation(
+            name=booking.partner_name or partner_email,
+            email=partner_email,
+            time_zone=booking.client_time_zone,
+        )
+        partner_intake, created = Intake.objects.get_or_create(
+            booking=booking,
+            role=Intake.Role.PARTNER,
+            defaults={"client": partner, "instrument": instrument},
+        )
+        intakes.append(partner_intake)
+        if created:
+            outbox.client_email_schedule(
+                booking=booking,
+                kind=OutboundEmail.Kind.INTAKE_INVITATION,
+                key=f"invite:{partner_intake.pk}",
+                to=partner_email,
+                client=partner,
+            )
+    logger.info("booking %s: questionnaires %s", booking.pk, [i.pk for i in intakes])
+    return intakes
+
+
+# --- Answering ----------------------------------------------------------------
+
+
+def _lock(intake_id: int) -> Intake:
+    """Return the intake locked for this transaction, with what its pages show."""
+    return (
+        Intake.objects.select_for_update(of=("self",))
+        .select_related("instrument", "booking__practitioner")
+        .get(pk=intake_id)
+    )
+
+
+def _check_open(intake: Intake) -> None:
+    if intake.is_submitted:
+        raise IntakeClosed(CLOSED_MESSAGE)
+    if intake.consent_at is None:
+        raise IntakeError(
+            "Please read the privacy notice and agree to it before answering.", code="consent"
+        )
+
+
+@transaction.atomic
+def intake_consent_give(*, intake_id: int, now: datetime | None = None) -> Intake:
+    """Record that a partner agreed to the privacy notice, on the intake and their record."""
+    now = now or timezone.now()
+    intake = (
+        Intake.objects.select_for_update(of=("self",)).select_related("client").get(pk=intake_id)
+    )
+    if intake.consent_at is None:
+        intake.consent_at = now
+        intake.save(update_fields=["consent_at", "updated_at"])
+        intake.client.privacy_consent_at = now
+        intake.client.save(update_fields=["privacy_consent_at", "updated_at"])
+        logger.info("intake %s: consent given", intake.pk)
+    return intake
+
+
+@dataclass(frozen=True)
+class SectionSaved:
+    intake: Intake
+    missing: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def intake_section_save(
+    *,
+    intake_id: int,
+    section_index: int,
+    submitted: Mapping[str, Sequence[str]],
+    move: Literal["next", "back", "stay"] = "next",
+) -> SectionSaved:
+    """Save one page of answers; move the resume point forward or back.
+
+    ``submitted`` holds the posted values per item key, as the browser sent
+    them. Values the page did not offer, unknown items, repeated fields and
+    posts to a sent questionnaire raise an error and change nothing. Required
+    questions left blank do not: the other answers are kept, and when moving
+    forward the page is shown again with ``missing`` listing them.
+    """
+    intake = _lock(intake_id)
+    _check_open(intake)
+    sections = intake.instrument.sections
+    if not 0 <= section_index < len(sections):
+        raise IntakeError("That page is not part of the questionnaire.", code="no_section")
+    items = {item["key"]: item for item in sections[section_index]["items"]}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, scoring.Answer | None] = {}
+    for key, values in submitted.items():
+        if key not in items:
+            errors.setdefault(key, []).append("This question is not on this page.")
+        elif len(values) > 1:
+            errors.setdefault(key, []).append("Please give one answer to this question.")
+    for key, item in items.items():
+        values = submitted.get(key) or [""]
+        if key in errors:
+            continue
+        try:
+            cleaned[key] = scoring.clean_answer(item, values[0])
+        except ValueError as error:
+            errors[key] = [_friendly(error, item)]
+    if errors:
+        logger.info("intake %s: page %s refused", intake.pk, section_index)
+        raise IntakeInvalid(TAMPERED_MESSAGE, errors=errors)
+
+    answers = dict(intake.answers)
+    for key, value in cleaned.items():
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+    missing = [key for key, item in items.items() if item["required"] and key not in answers]
+    intake.answers = answers
+    if move == "next" and not missing:
+        intake.current_section = min(section_index + 1, len(sections) - 1)
+    elif move == "back":
+        intake.current_section = max(section_index - 1, 0)
+    else:
+        intake.current_section = section_index
+    if intake.status == Intake.Status.NOT_STARTED:
+        intake.status = Intake.Status.IN_PROGRESS
+        intake.started_at = timezone.now()
+    intake.save()
+    logger.info("intake %s: page %s saved", intake.pk, section_index)
+    return SectionSaved(intake=intake, missing=missing if move == "next" else [])
+
+
+def _friendly(error: ValueError, item: Mapping[str, Any]) -> str:
+    """Return clean_answer's message, or a plain one where it quotes the raw value."""
+    if item["kind"] in ("text", "number"):
+        return str(error)
+    return "Please choose one of the answers shown."
+
+
+@transaction.atomic
+def intake_submit(*, intake_id: int) -> Intake:
+    """Send the answers to the practitioner: check them, mark urgent, alert at once.
+
+    Any safety question answered yes marks the intake urgent and queues an
+    alert to the practitioner now; the alert names the booking, never an answer.
+    """
+    intake = _lock(intake_id)
+    _check_open(intake)
+    definition = intake.instrument.definition
+    errors = scoring.validate_answers(definition, intake.answers)
+    if errors:
+        section_index = next(
+            index
+            for index, section in enumerate(definition["sections"])
+            if any(item["key"] in errors for item in section["items"])
+        )
+        raise IntakeIncomplete(
+            "A few questions still need an answer before you can send.",
+            missing=sorted(errors),
+            section_index=section_index,
+        )
+    intake.status = Intake.Status.COMPLETED
+    intake.submitted_at = timezone.now()
+    intake.urgent = scoring.is_urgent(definition, intake.answers)
+    intake.save()
+    if intake.urgent:
+        booking = Booking.objects.select_related("practitioner__user", "client").get(
+            pk=intake.booking_id
+        )
+        outbox.practitioner_alert_schedule(
+            booking=booking, kind=OutboundEmail.Kind.URGENT_ALERT, key=f"urgent:{intake.pk}"
+        )
+    logger.info("intake %s: sent", intake.pk)
+    return intake

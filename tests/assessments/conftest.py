@@ -1,0 +1,63 @@
+"""People and bookings for the questionnaire tests.
+
+Ana Souza books Maya's free assessment call for Tuesday 3 March 2026, 09:00 in
+Amsterdam; as a couple, with her partner Sam Okafor, whose email she gives.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from assessments import services
+from assessments.models import Instrument
+from booking.models import Booking
+
+from ..factories import BookingFactory, ClientFactory
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
+TUESDAY_9 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def instrument(db):
+    return Instrument.objects.current("power-balance")
+
+
+@pytest.fixture
+def definition(instrument):
+    return instrument.definition
+
+
+@pytest.fixture
+def ana(db):
+    return ClientFactory(name="Ana Souza", email="ana@example.com", privacy_consent_at=NOW)
+
+
+@pytest.fixture
+def solo_booking(assessment, ana):
+    return BookingFactory(session_type=assessment, start_at=TUESDAY_9, client=ana)
+
+
+@pytest.fixture
+def couple_booking(assessment, ana):
+    return BookingFactory(
+        session_type=assessment,
+        start_at=TUESDAY_9,
+        client=ana,
+        mode=Booking.Mode.COUPLE,
+        partner_name="Sam Okafor",
+        partner_email="Sam@Example.com",
+    )
+
+
+@pytest.fixture
+def ana_intake(solo_booking):
+    [intake] = services.intakes_create_for_booking(booking=solo_booking)
+    return intake
+
+
+@pytest.fixture
+def couple_intakes(couple_booking):
+    """Return (Ana's intake, Sam's intake)."""
+    ana_intake, sam_intake = services.intakes_create_for_booking(booking=couple_booking)
+    return ana_intake, sam_intake

@@ -1,0 +1,422 @@
+"""assessments.services: loading versions, creating, saving, resuming and sending answers."""
+
+import json
+import logging
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from assessments import services
+from assessments.models import Instrument, Intake
+from booking import services as booking_services
+from booking.emails import render_email
+from booking.models import Booking, OutboundEmail
+from clients.models import Client
+
+from ..factories import BookingFactory, ClientFactory, IntakeFactory
+from .conftest import NOW, TUESDAY_9
+from .helpers import as_submitted, section_index, section_post, stored_answers
+
+pytestmark = pytest.mark.django_db
+
+INSTRUMENTS = Path(services.__file__).resolve().parent / "instruments"
+SECRET_NOTE = "Only the blue notebook knows this"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A copy of the instrument folder that a test may change."""
+    shutil.copy(INSTRUMENTS / "power_balance_v1.json", tmp_path)
+    return tmp_path
+
+
+def rewrite(path: Path, change) -> None:
+    definition = json.loads(path.read_text(encoding="utf-8"))
+    change(definition)
+    path.write_text(json.dumps(definition), encoding="utf-8")
+
+
+def save(intake, key, move="next", **overrides):
+    definition = intake.instrument.definition
+    index = section_index(definition, key)
+    data = section_post(definition["sections"][index], **overrides)
+    return services.intake_section_save(
+        intake_id=intake.pk, section_index=index, submitted=as_submitted(data), move=move
+    )
+
+
+def fill(intake, **overrides):
+    Intake.objects.filter(pk=intake.pk).update(
+        answers=stored_answers(intake.instrument.definition, **overrides),
+        status=Intake.Status.IN_PROGRESS,
+    )
+
+
+# --- Loading the instrument ----------------------------------------------------
+
+
+def test_it_loads_the_instrument_when_the_database_is_migrated(instrument):
+    on_disk = json.loads((INSTRUMENTS / "power_balance_v1.json").read_text(encoding="utf-8"))
+
+    assert (instrument.slug, instrument.version, instrument.title) == (
+        "power-balance",
+        1,
+        "The balance between you",
+    )
+    assert instrument.definition == on_disk
+
+
+def test_it_loads_again_without_changing_anything(instrument):
+    assert services.instruments_sync() == ["power-balance v1: unchanged"]
+    assert Instrument.objects.count() == 1
+
+
+def test_it_updates_a_version_nobody_has_answered(instrument, files):
+    rewrite(files / "power_balance_v1.json", lambda d: d.update(title="Between you"))
+
+    assert services.instruments_sync(directory=files) == [
+        "power-balance v1: updated (no answers yet)"
+    ]
+    assert Instrument.objects.get().title == "Between you"
+
+
+def test_it_refuses_to_change_a_version_with_answers(instrument, solo_booking, files):
+    IntakeFactory(booking=solo_booking)
+    rewrite(files / "power_balance_v1.json", lambda d: d.update(title="Between you"))
+
+    with pytest.raises(services.InstrumentInUse, match=r"power_balance_v2\.json"):
+        services.instruments_sync(directory=files)
+
+    instrument.refresh_from_db()
+    assert instrument.title == "The balance between you"
+
+
+def test_it_adds_a_new_version_and_new_intakes_use_it(instrument, solo_booking, files):
+    IntakeFactory(booking=solo_booking)
+    shutil.copy(files / "power_balance_v1.json", files / "power_balance_v2.json")
+    rewrite(files / "power_balance_v2.json", lambda d: d.update(version=2, title="Between you"))
+
+    lines = services.instruments_sync(directory=files)
+
+    assert sorted(lines) == ["power-balance v1: unchanged", "power-balance v2: loaded"]
+    assert Instrument.objects.current("power-balance").version == 2
+    booking = BookingFactory(
+        session_type=solo_booking.session_type, start_at=TUESDAY_9 + timedelta(hours=2)
+    )
+    [intake] = services.intakes_create_for_booking(booking=booking)
+    assert intake.instrument.version == 2
+    assert solo_booking.intakes.get().instrument.version == 1
+
+
+def test_it_refuses_a_file_with_a_question_no_page_can_ask(files):
+    rewrite(
+        files / "power_balance_v1.json",
+        lambda d: d["sections"][0]["items"][0].update(kind="choice"),
+    )
+
+    with pytest.raises(ValueError, match="no answer format"):
+        services.instruments_sync(directory=files)
+
+
+# --- Creating intakes when a call is booked ------------------------------------
+
+
+def details(**overrides):
+    values = {"name": "Ana Souza", "email": "ana@example.com", "time_zone": "Europe/Lisbon"}
+    return booking_services.ClientDetails(**{**values, **overrides})
+
+
+def book(session_type, **overrides) -> Booking:
+    held = booking_services.booking_hold(
+        session_type=session_type, slot_start=TUESDAY_9, client_time_zone="Europe/Lisbon"
+    )
+    return booking_services.booking_confirm(public_id=held.public_id, details=details(**overrides))
+
+
+def test_confirming_a_call_creates_the_clients_intake(assessment):
+    booking = book(assessment)
+
+    intake = Intake.objects.get()
+    assert (intake.booking, intake.client, intake.role) == (booking, booking.client, "client")
+    assert intake.status == Intake.Status.NOT_STARTED
+    assert intake.consent_at == booking.client.privacy_consent_at == NOW
+    assert not OutboundEmail.objects.filter(kind=OutboundEmail.Kind.INTAKE_INVITATION).exists()
+
+
+def test_confirming_a_couples_call_invites_the_partner_with_their_own_record(assessment):
+    booking = book(
+        assessment, mode="couple", partner_name="Sam Okafor", partner_email="sam@example.com"
+    )
+
+    client_intake, partner_intake = Intake.objects.order_by("role")
+    sam = Client.objects.get(email="sam@example.com")
+    assert (partner_intake.role, partner_intake.client) == ("partner", sam)
+    assert client_intake.client == booking.client != sam
+    assert sam.name == "Sam Okafor"
+    assert sam.privacy_consent_at is None
+    assert partner_intake.consent_at is None
+    invitation = OutboundEmail.objects.get(kind=OutboundEmail.Kind.INTAKE_INVITATION)
+    assert invitation.to_email == "sam@example.com"
+    assert invitation.dedupe_key == f"invite:{partner_intake.pk}"
+
+
+def test_a_couples_call_without_the_partners_email_has_one_intake(assessment):
+    book(assessment, mode="couple", partner_name="Sam Okafor")
+
+    assert list(Intake.objects.values_list("role", flat=True)) == ["client"]
+
+
+def test_a_partner_who_is_already_a_client_keeps_one_record(couple_booking):
+    sam = ClientFactory(name="Sam O.", email="sam@example.com")
+
+    _, partner_intake = services.intakes_create_for_booking(booking=couple_booking)
+
+    assert partner_intake.client == sam
+    assert Client.objects.filter(email__iexact="sam@example.com").count() == 1
+
+
+def test_single_sessions_have_no_intake(single_session, ana):
+    booking = BookingFactory(session_type=single_session, start_at=TUESDAY_9, client=ana)
+
+    assert services.intakes_create_for_booking(booking=booking) == []
+    assert not Intake.objects.exists()
+
+
+def test_creating_twice_changes_nothing(couple_booking):
+    first = services.intakes_create_for_booking(booking=couple_booking)
+    second = services.intakes_create_for_booking(booking=couple_booking)
+
+    assert [i.pk for i in first] == [i.pk for i in second]
+    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.INTAKE_INVITATION).count() == 1
+
+
+def test_a_double_submitted_booking_creates_one_intake(assessment):
+    held = booking_services.booking_hold(
+        session_type=assessment, slot_start=TUESDAY_9, client_time_zone="Europe/Lisbon"
+    )
+    booking_services.booking_confirm(public_id=held.public_id, details=details())
+    booking_services.booking_confirm(public_id=held.public_id, details=details())
+
+    assert Intake.objects.count() == 1
+
+
+# --- Saving and resuming -------------------------------------------------------
+
+
+def test_it_saves_a_page_and_moves_the_resume_point_on(ana_intake):
+    saved = save(ana_intake, "financial", fin_decisions="much_me", fin_notes=f"  {SECRET_NOTE} ")
+
+    intake = Intake.objects.get()
+    assert saved.missing == []
+    assert intake.status == Intake.Status.IN_PROGRESS
+    assert intake.started_at == NOW
+    assert intake.current_section == section_index(intake.instrument.definition, "financial") + 1
+    assert intake.answers["fin_decisions"] == -2
+    assert intake.answers["fin_impact"] == 1
+    assert intake.answers["fin_notes"] == SECRET_NOTE
+
+
+def test_it_resumes_with_every_saved_answer(ana_intake):
+    save(ana_intake, "context", ctx_hopes="Calmer evenings")
+    save(ana_intake, "financial")
+    save(ana_intake, "emotional", move="back")
+
+    intake = Intake.objects.get()
+    definition = intake.instrument.definition
+    assert intake.current_section == section_index(definition, "financial")
+    assert intake.answers["ctx_hopes"] == "Calmer evenings"
+    assert intake.answers["emo_needs"] == 0
+
+
+def test_going_back_saves_without_asking_for_required_answers(ana_intake):
+    saved = save(ana_intake, "financial", move="back", fin_decisions="", fin_own_money="")
+
+    assert saved.missing == []
+    assert Intake.objects.get().current_section == 0
+
+
+def test_it_keeps_answers_but_stays_when_required_ones_are_missing(ana_intake):
+    saved = save(ana_intake, "financial", fin_decisions="", fin_impact="4")
+
+    intake = Intake.objects.get()
+    assert saved.missing == ["fin_decisions"]
+    assert intake.current_section == section_index(intake.instrument.definition, "financial")
+    assert intake.answers["fin_impact"] == 4
+    assert "fin_decisions" not in intake.answers
+
+
+def test_clearing_an_answer_removes_it(ana_intake):
+    save(ana_intake, "context", ctx_hopes="Calmer evenings")
+    save(ana_intake, "context", ctx_hopes="   ")
+
+    assert "ctx_hopes" not in Intake.objects.get().answers
+
+
+@pytest.mark.parametrize(
+    ("overrides", "bad_key"),
+    [
+        ({"fin_decisions": "much_more"}, "fin_decisions"),  # a value not offered
+        ({"fin_decisions": "-2"}, "fin_decisions"),  # the stored value, not the form's
+        ({"emo_needs": "prefer_not"}, "emo_needs"),  # not sensitive: no "rather not say"
+        ({"fin_impact": "5"}, "fin_impact"),
+        ({"is_admin": "1"}, "is_admin"),  # an unknown item
+        ({"ctx_status": "married"}, "ctx_status"),  # a real item, but not on this page
+        ({"fin_decisions": ["much_me", "equal"]}, "fin_decisions"),  # two answers
+    ],
+)
+def test_it_refuses_tampered_answers_and_changes_nothing(ana_intake, overrides, bad_key):
+    save(ana_intake, "context")
+    before = Intake.objects.values().get()
+
+    page = "emotional" if "emo_needs" in overrides else "financial"
+    with pytest.raises(services.IntakeInvalid) as refused:
+        save(ana_intake, page, **overrides)
+
+    assert list(refused.value.errors) == [bad_key]
+    assert "Nothing on this page was changed" in refused.value.message
+    assert Intake.objects.values().get() == before
+
+
+def test_it_refuses_text_that_is_too_long_with_a_clear_message(ana_intake):
+    with pytest.raises(services.IntakeInvalid) as refused:
+        save(ana_intake, "financial", fin_notes="x" * 2001)
+
+    assert refused.value.errors == {
+        "fin_notes": ["Please keep this answer under 2,000 characters."]
+    }
+    assert Intake.objects.get().answers == {}
+
+
+def test_it_refuses_a_page_that_does_not_exist(ana_intake):
+    with pytest.raises(services.IntakeError, match="not part of the questionnaire"):
+        services.intake_section_save(intake_id=ana_intake.pk, section_index=9, submitted={})
+
+
+def test_a_partner_answers_only_after_agreeing_to_the_privacy_notice(couple_intakes, frozen):
+    _, sam_intake = couple_intakes
+
+    with pytest.raises(services.IntakeError) as refused:
+        save(sam_intake, "context")
+    assert refused.value.code == "consent"
+
+    services.intake_consent_give(intake_id=sam_intake.pk)
+    save(sam_intake, "context")
+
+    sam_intake.refresh_from_db()
+    assert sam_intake.consent_at == sam_intake.client.privacy_consent_at == NOW
+    assert sam_intake.status == Intake.Status.IN_PROGRESS
+
+
+# --- Sending --------------------------------------------------------------------
+
+
+def test_it_sends_complete_answers(ana_intake, frozen):
+    fill(ana_intake)
+    frozen.shift(timedelta(minutes=12))
+
+    intake = services.intake_submit(intake_id=ana_intake.pk)
+
+    assert intake.status == Intake.Status.COMPLETED
+    assert intake.submitted_at == NOW + timedelta(minutes=12)
+    assert intake.urgent is False
+    assert not OutboundEmail.objects.filter(kind=OutboundEmail.Kind.URGENT_ALERT).exists()
+
+
+def test_it_points_to_the_first_page_with_a_missing_answer(ana_intake, definition):
+    fill(ana_intake, com_heard=None, safety_afraid=None)
+
+    with pytest.raises(services.IntakeIncomplete) as incomplete:
+        services.intake_submit(intake_id=ana_intake.pk)
+
+    assert incomplete.value.section_index == section_index(definition, "communication")
+    assert incomplete.value.missing == ["com_heard", "safety_afraid"]
+    assert Intake.objects.get().status == Intake.Status.IN_PROGRESS
+
+
+def test_sent_answers_can_no_longer_change(ana_intake):
+    fill(ana_intake)
+    services.intake_submit(intake_id=ana_intake.pk)
+    before = Intake.objects.values().get()
+
+    with pytest.raises(services.IntakeClosed, match="already been sent"):
+        save(ana_intake, "financial", fin_decisions="much_me")
+    with pytest.raises(services.IntakeClosed):
+        services.intake_submit(intake_id=ana_intake.pk)
+
+    assert Intake.objects.values().get() == before
+
+
+def test_a_yes_to_a_safety_question_alerts_the_practitioner_at_once(ana_intake, maya):
+    fill(ana_intake, safety_control="yes", fin_notes=SECRET_NOTE)
+
+    intake = services.intake_submit(intake_id=ana_intake.pk)
+
+    assert intake.urgent is True
+    alert = OutboundEmail.objects.get(kind=OutboundEmail.Kind.URGENT_ALERT)
+    assert (alert.to_email, alert.due_at, alert.booking_id) == (
+        "maya@example.com",
+        NOW,
+        intake.booking_id,
+    )
+    assert alert.dedupe_key == f"urgent:{intake.pk}"
+
+
+def test_rather_not_say_to_safety_questions_is_not_urgent(ana_intake):
+    fill(ana_intake, **{key: "prefer_not" for key in ("safety_afraid", "safety_threats")})
+
+    assert services.intake_submit(intake_id=ana_intake.pk).urgent is False
+
+
+def test_no_email_ever_contains_an_answer(couple_intakes, definition):
+    ana_intake, sam_intake = couple_intakes
+    services.intake_consent_give(intake_id=sam_intake.pk)
+    fill(ana_intake, safety_afraid="yes", fin_notes=SECRET_NOTE, ctx_hopes="Less shouting")
+    fill(sam_intake, safety_physical="yes", com_notes=SECRET_NOTE)
+    services.intake_submit(intake_id=ana_intake.pk)
+    services.intake_submit(intake_id=sam_intake.pk)
+    booking_services.booking_cancel(booking=ana_intake.booking, by_practitioner=True)
+    safety_questions = [item["text"] for item in definition["sections"][-1]["items"]]
+
+    emails = OutboundEmail.objects.select_related("booking__practitioner__user", "client")
+    assert {email.kind for email in emails} >= {"intake_invitation", "urgent_alert", "cancelled"}
+    for email in emails:
+        message = render_email(email)
+        for body in (message.subject, message.body, message.alternatives[0].content):
+            assert SECRET_NOTE not in body
+            assert "Less shouting" not in body
+            assert not any(question in body for question in safety_questions)
+
+
+def test_nothing_sent_to_the_partner_hints_at_the_clients_safety_answers(couple_intakes):
+    ana_intake, _ = couple_intakes
+    fill(ana_intake, safety_afraid="yes")
+
+    services.intake_submit(intake_id=ana_intake.pk)
+
+    to_sam = OutboundEmail.objects.filter(to_email__iexact="sam@example.com")
+    assert list(to_sam.values_list("kind", flat=True)) == ["intake_invitation"]
+    alert = OutboundEmail.objects.get(kind=OutboundEmail.Kind.URGENT_ALERT)
+    assert alert.to_email == "maya@example.com"
+
+
+def test_logs_carry_ids_never_answers(ana_intake, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    save(ana_intake, "financial", fin_notes=SECRET_NOTE)
+    with pytest.raises(services.IntakeInvalid):
+        save(ana_intake, "financial", fin_decisions=SECRET_NOTE)
+    fill(ana_intake, safety_sexual="yes", fin_notes=SECRET_NOTE)
+    services.intake_submit(intake_id=ana_intake.pk)
+
+    assert f"intake {ana_intake.pk}" in caplog.text
+    assert SECRET_NOTE not in caplog.text
+    assert "safety" not in caplog.text

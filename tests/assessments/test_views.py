@@ -1,0 +1,444 @@
+"""The questionnaire pages through Django's test client: flow, guards and separation."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import signing
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from assessments import services
+from assessments.links import intake_path
+from assessments.models import Intake
+from booking.models import Booking
+from booking.tokens import manage_token_make
+
+from ..factories import BookingFactory, ClientFactory
+from .conftest import NOW, TUESDAY_9
+from .helpers import section_index, section_post, stored_answers
+
+pytestmark = pytest.mark.django_db
+
+ANA_NOTE = "Ana wrote this about the money"
+SAM_NOTE = "Sam wrote this about talking"
+QUICK_EXIT = re.compile(
+    r'<a class="btn quick-exit" href="https://www.bbc.com/weather" rel="noreferrer" data-quick-exit>'
+    r"Leave this page quickly</a>"
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def page(intake, number=None, suffix=""):
+    path = intake_path(intake)
+    if number is not None:
+        path += f"{number}/"
+    return path + suffix
+
+
+def number_of(intake, key):
+    return section_index(intake.instrument.definition, key) + 1
+
+
+def post_section(client, intake, key, action="next", **overrides):
+    definition = intake.instrument.definition
+    index = section_index(definition, key)
+    data = section_post(definition["sections"][index], **overrides)
+    return client.post(page(intake, index + 1), {**data, "action": action})
+
+
+def fill(intake, **overrides):
+    Intake.objects.filter(pk=intake.pk).update(
+        answers=stored_answers(intake.instrument.definition, **overrides),
+        status=Intake.Status.IN_PROGRESS,
+        consent_at=NOW,
+    )
+
+
+def send(client, intake, **safety):
+    return post_section(client, intake, "safety", action="send", **safety)
+
+
+def text(response):
+    return response.content.decode()
+
+
+# --- The way through -----------------------------------------------------------
+
+
+def test_it_introduces_the_questionnaire(client, ana_intake):
+    response = client.get(page(ana_intake))
+
+    content = text(response)
+    assert response.status_code == 200
+    assert "A few questions before we talk" in content
+    assert "It takes about 12 minutes" in content
+    assert f'href="{page(ana_intake, 1)}"' in content
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_shows_one_section_with_its_progress(client, ana_intake, definition):
+    content = text(client.get(page(ana_intake, 3)))
+
+    # Two sections (11 of 51 items) behind: 11/51 = 21.6% -> 22%; 12 x 40/51 = 9.4 -> 10 minutes.
+    assert "Section 3 of 9 · about 10 minutes left" in content
+    assert 'role="progressbar" aria-labelledby="progress-text" aria-valuenow="22"' in content
+    assert definition["sections"][2]["title"] in content
+    assert definition["sections"][3]["title"] not in content
+
+
+def test_it_offers_rather_not_say_only_on_sensitive_questions(client, ana_intake):
+    money = text(client.get(page(ana_intake, number_of(ana_intake, "financial"))))
+    care = text(client.get(page(ana_intake, number_of(ana_intake, "emotional"))))
+
+    assert money.count('value="prefer_not"') == 4  # three balance questions and the impact one
+    assert "I&#x27;d rather not say" in money
+    assert 'value="prefer_not"' not in care
+
+
+def test_it_marks_only_optional_questions(client, ana_intake):
+    content = text(client.get(page(ana_intake, number_of(ana_intake, "financial"))))
+
+    assert content.count("(optional)") == 2  # the impact question and the notes box
+
+
+def test_next_saves_the_page_and_goes_on(client, ana_intake):
+    response = post_section(client, ana_intake, "financial", fin_decisions="much_me")
+
+    number = number_of(ana_intake, "financial")
+    assert response.status_code == 302
+    assert response["Location"] == page(ana_intake, number + 1)
+    assert Intake.objects.get().answers["fin_decisions"] == -2
+
+
+def test_back_saves_the_page_and_goes_back(client, ana_intake):
+    response = post_section(client, ana_intake, "emotional", action="back", emo_needs="")
+
+    number = number_of(ana_intake, "emotional")
+    assert response["Location"] == page(ana_intake, number - 1)
+    assert Intake.objects.get().answers["emo_support"] == 0
+
+
+def test_the_link_resumes_where_they_left_off(client, ana_intake):
+    post_section(client, ana_intake, "context")
+    post_section(client, ana_intake, "financial", fin_decisions="bit_partner", fin_notes=ANA_NOTE)
+
+    resumed = client.get(page(ana_intake))
+    back = text(client.get(page(ana_intake, number_of(ana_intake, "financial"))))
+
+    assert resumed.status_code == 302
+    assert resumed["Location"] == page(ana_intake, number_of(ana_intake, "emotional"))
+    assert 'value="bit_partner" checked' in back
+    assert ANA_NOTE in back
+
+
+def test_it_asks_again_for_required_answers_and_keeps_the_rest(client, ana_intake):
+    response = post_section(client, ana_intake, "financial", fin_decisions="", fin_impact="3")
+
+    content = text(response)
+    assert response.status_code == 400
+    assert "still need an answer" in content
+    assert content.count("Please answer this question.") == 1
+    assert 'value="3" checked' in content
+    assert Intake.objects.get().answers["fin_impact"] == 3
+
+
+def test_a_tampered_answer_gets_a_clear_message_and_changes_nothing(client, ana_intake):
+    post_section(client, ana_intake, "financial")
+    before = Intake.objects.values().get()
+
+    response = post_section(client, ana_intake, "financial", fin_decisions="much_more", extra="1")
+
+    content = text(response)
+    assert response.status_code == 400
+    assert "Nothing on this page was changed" in content
+    assert "Please choose one of the answers shown." in content
+    assert Intake.objects.values().get() == before
+
+
+def test_an_unknown_action_is_refused(client, ana_intake):
+    response = client.post(page(ana_intake, 1), {"action": "delete"})
+
+    assert response.status_code == 400
+    assert Intake.objects.get().status == Intake.Status.NOT_STARTED
+
+
+def test_sending_shows_a_calm_thank_you(client, ana_intake):
+    fill(ana_intake)
+
+    response = send(client, ana_intake)
+
+    assert response.status_code == 302
+    assert response["Location"] == page(ana_intake, suffix="done/")
+    done = text(client.get(response["Location"]))
+    assert "Thank you" in done
+    assert "only Maya Lind will read them" in done
+    assert Intake.objects.get().status == Intake.Status.COMPLETED
+
+
+def test_sending_with_gaps_leads_to_the_first_one(client, ana_intake):
+    fill(ana_intake, soc_norms=None)
+
+    response = send(client, ana_intake)
+
+    social = number_of(ana_intake, "social")
+    assert response["Location"] == page(ana_intake, social, "?check=1")
+    content = text(client.get(response["Location"]))
+    assert content.count("Please answer this question.") == 1
+    assert Intake.objects.get().status == Intake.Status.IN_PROGRESS
+
+
+def test_a_safety_yes_shows_the_practitioners_support_resources_once(client, ana_intake, maya):
+    maya.support_resources = "Domestic abuse line: 0800 000 0000\nhttps://help.example.org"
+    maya.save()
+    fill(ana_intake)
+
+    response = send(client, ana_intake, safety_threats="yes")
+
+    content = text(response)
+    assert response.status_code == 200
+    assert "Domestic abuse line: 0800 000 0000" in content
+    assert '<a href="https://help.example.org"' in content
+    assert "local emergency number" in content
+    assert QUICK_EXIT.search(content)
+    assert Intake.objects.get().urgent is True
+    # Opened again, the link shows the same thank-you as everyone else's.
+    for later in (client.get(page(ana_intake)), client.get(page(ana_intake, suffix="done/"))):
+        assert "0800 000 0000" not in text(later)
+        assert "Thank you" in text(later)
+
+
+def test_the_support_page_has_no_built_in_hotline(client, ana_intake, maya):
+    fill(ana_intake)
+
+    content = text(send(client, ana_intake, safety_afraid="yes"))
+
+    assert "If you would like support sooner" in content
+    assert "mailto:maya@example.com" in content
+    assert not re.search(r"\b\d{3,}\b", content.split("<main", 1)[1])  # no phone numbers
+
+
+def test_sent_answers_cannot_be_posted_again(client, ana_intake):
+    fill(ana_intake)
+    send(client, ana_intake)
+    before = Intake.objects.values().get()
+
+    response = post_section(client, ana_intake, "financial", fin_decisions="much_me")
+    again = send(client, ana_intake)
+
+    assert response.status_code == again.status_code == 409
+    assert "already been sent" in text(response)
+    assert Intake.objects.values().get() == before
+    assert client.get(page(ana_intake, 2))["Location"] == page(ana_intake, suffix="done/")
+
+
+def test_every_intake_page_has_a_way_out(client, ana_intake):
+    pages = [client.get(page(ana_intake))]
+    pages += [client.get(page(ana_intake, number)) for number in range(1, 10)]
+    pages.append(post_section(client, ana_intake, "financial", fin_decisions="nope"))
+    fill(ana_intake)
+    pages.append(client.get(send(client, ana_intake)["Location"]))
+    pages.append(post_section(client, ana_intake, "financial"))
+
+    for response in pages:
+        content = text(response)
+        assert QUICK_EXIT.search(content), response
+        assert "js/quick-exit.js" in content
+
+
+# --- Partners ------------------------------------------------------------------
+
+
+def test_a_partner_agrees_to_the_privacy_notice_before_answering(client, couple_intakes):
+    _, sam_intake = couple_intakes
+
+    intro = text(client.get(page(sam_intake)))
+    assert "I have read the privacy notice" in intro
+    assert "neither of you ever sees the other" in intro
+    assert client.get(page(sam_intake, 1))["Location"] == page(sam_intake)
+    refused = client.post(page(sam_intake), {})
+    assert refused.status_code == 400
+    assert "Please agree to the privacy notice" in text(refused)
+
+    agreed = client.post(page(sam_intake), {"consent": "on"})
+
+    assert agreed["Location"] == page(sam_intake, 1)
+    sam_intake.refresh_from_db()
+    assert sam_intake.consent_at == sam_intake.client.privacy_consent_at == NOW
+
+
+def test_partners_never_see_each_others_answers(client, couple_intakes):
+    ana_intake, sam_intake = couple_intakes
+    services.intake_consent_give(intake_id=sam_intake.pk)
+    post_section(client, ana_intake, "financial", fin_decisions="much_me", fin_notes=ANA_NOTE)
+    post_section(client, sam_intake, "communication", com_topics="much_me", com_notes=SAM_NOTE)
+
+    sam_pages = [text(client.get(page(sam_intake, n))) for n in range(1, 10)]
+    ana_pages = [text(client.get(page(ana_intake, n))) for n in range(1, 10)]
+
+    assert not any(ANA_NOTE in content for content in sam_pages)
+    assert not any(SAM_NOTE in content for content in ana_pages)
+    money = number_of(ana_intake, "financial") - 1
+    talk = number_of(ana_intake, "communication") - 1
+    assert 'value="much_me" checked' in ana_pages[money]
+    assert 'value="much_me" checked' not in sam_pages[money]
+    assert 'value="much_me" checked' in sam_pages[talk]
+    assert 'value="much_me" checked' not in ana_pages[talk]
+
+
+def test_the_partners_pages_never_hint_at_the_clients_safety_answers(client, couple_intakes):
+    ana_intake, sam_intake = couple_intakes
+    fill(ana_intake)
+    send(client, ana_intake, safety_afraid="yes")
+    fill(sam_intake)
+
+    sam_sent = client.get(send(client, sam_intake)["Location"])
+
+    assert Intake.objects.get(pk=ana_intake.pk).urgent
+    assert text(sam_sent) == text(client.get(page(sam_intake, suffix="done/")))
+    assert "support sooner" not in text(sam_sent)
+
+
+# --- Link guards ---------------------------------------------------------------
+
+
+def test_each_link_opens_only_its_own_answers(client, ana_intake, assessment):
+    ben = ClientFactory(name="Ben", email="ben@example.com")
+    ben_booking = BookingFactory(
+        session_type=assessment, start_at=TUESDAY_9 + timedelta(hours=1), client=ben
+    )
+    [ben_intake] = services.intakes_create_for_booking(booking=ben_booking)
+    post_section(client, ana_intake, "financial", fin_notes=ANA_NOTE)
+
+    ben_page = text(client.get(page(ben_intake, number_of(ben_intake, "financial"))))
+    post_section(client, ben_intake, "financial", fin_decisions="much_partner")
+
+    assert ANA_NOTE not in ben_page
+    assert Intake.objects.get(pk=ana_intake.pk).answers["fin_decisions"] == 0
+    assert Intake.objects.get(pk=ben_intake.pk).answers["fin_decisions"] == 2
+
+
+def guessed_paths(intake):
+    token = intake_path(intake).split("/")[2]
+    return [
+        f"/intake/{intake.pk}/",
+        f"/intake/{intake.public_id}/",
+        f"/intake/{intake.booking.public_id}/",
+        f"/intake/{manage_token_make(intake.booking.public_id)}/",  # a manage link's token
+        f"/intake/{manage_token_make(intake.public_id)}/",  # right id, wrong salt
+        f"/intake/{signing.dumps(str(intake.public_id), salt='assessments.intake', key='guess')}/",
+        f"/intake/{token[:-2]}xy/",  # tampered
+        f"/intake/{token.replace(':', ':A', 1)}/",
+    ]
+
+
+def test_guessed_and_tampered_links_are_not_found(client, ana_intake):
+    for path in guessed_paths(ana_intake):
+        assert client.get(path).status_code == 404, path
+        assert client.get(path + "2/").status_code == 404, path
+        assert client.post(path + "2/", {"action": "next"}).status_code == 404, path
+    assert Intake.objects.get().status == Intake.Status.NOT_STARTED
+
+
+def test_it_404s_on_a_section_that_does_not_exist(client, ana_intake):
+    assert client.get(page(ana_intake, 0)).status_code == 404
+    assert client.get(page(ana_intake, 10)).status_code == 404
+
+
+def test_links_expire_a_week_after_the_call(client, ana_intake, frozen):
+    url = page(ana_intake, 1)
+    frozen.move_to(ana_intake.booking.end_at + timedelta(days=7))
+    assert client.get(url).status_code == 200
+
+    frozen.move_to(ana_intake.booking.end_at + timedelta(days=7, seconds=1))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "next"}).status_code == 404
+
+
+def test_links_expire_when_their_signature_is_too_old(client, ana_intake, frozen, settings):
+    settings.INTAKE_LINK_MAX_AGE_DAYS = 1
+    url = page(ana_intake)
+    later = timedelta(days=30)
+    Booking.objects.filter(pk=ana_intake.booking_id).update(
+        start_at=F("start_at") + later,
+        end_at=F("end_at") + later,
+        blocked_start=F("blocked_start") + later,
+        blocked_end=F("blocked_end") + later,
+    )
+
+    frozen.shift(timedelta(days=1, seconds=1))
+
+    assert client.get(url).status_code == 404
+
+
+def test_a_cancelled_booking_closes_its_questionnaire(client, ana_intake):
+    Booking.objects.filter(pk=ana_intake.booking_id).update(status=Booking.Status.CANCELLED)
+
+    response = client.get(page(ana_intake, 1))
+
+    assert response.status_code == 410
+    assert "This questionnaire is closed" in text(response)
+    assert client.post(page(ana_intake, 1), {"action": "next"}).status_code == 410
+    assert Intake.objects.get().status == Intake.Status.NOT_STARTED
+
+
+# --- The manage page -----------------------------------------------------------
+
+
+def test_the_manage_page_links_the_clients_own_questionnaire(client, couple_intakes):
+    ana_intake, sam_intake = couple_intakes
+    manage = f"/b/{manage_token_make(ana_intake.booking.public_id)}/"
+
+    content = text(client.get(manage))
+    assert "Open the questionnaire" in content
+    assert f'href="{page(ana_intake)}"' in content
+    assert page(sam_intake) not in content
+
+    post_section(client, ana_intake, "context")
+    assert "Continue the questionnaire" in text(client.get(manage))
+
+    fill(ana_intake)
+    send(client, ana_intake, safety_afraid="yes")
+    content = text(client.get(manage))
+    assert "your answers to the questionnaire are with Maya Lind" in content
+    assert page(ana_intake) not in content
+    assert "support" not in content.lower()
+
+
+def test_the_manage_page_of_a_single_session_has_no_questionnaire(client, single_session, ana):
+    booking = BookingFactory(session_type=single_session, start_at=TUESDAY_9, client=ana)
+
+    assert "questionnaire" not in text(client.get(f"/b/{manage_token_make(booking.public_id)}/"))
+
+
+# --- Queries ---------------------------------------------------------------------
+
+
+def count_queries(client, method, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), response.status_code
+    return len(queries)
+
+
+def test_pages_use_a_fixed_number_of_queries(client, ana_intake):
+    number = number_of(ana_intake, "financial")
+    data = {**section_post(ana_intake.instrument.sections[number - 1]), "action": "next"}
+
+    empty = (count_queries(client, "get", page(ana_intake, number)),)
+    fill(ana_intake, **{f"extra_{n}": "x" * 100 for n in range(200)})
+    full = (
+        count_queries(client, "get", page(ana_intake, number)),
+        count_queries(client, "post", page(ana_intake, number), data),
+    )
+
+    assert empty == (1,)  # the intake with its booking, practitioner and instrument
+    assert full[0] == 1
+    assert full[1] == 5  # read; then, in a savepoint, lock and save
