@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clients.models import Client
+
 from .models import Booking, OutboundEmail, SessionType
 
 logger = logging.getLogger(__name__)
@@ -36,12 +38,14 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
-def _row(kind: str, booking: Booking, *, due_at: datetime, key: str, to: str = "") -> OutboundEmail:
+def _row(
+    kind: str, booking: Booking, *, due_at: datetime, key: str, to: str = "", client=None
+) -> OutboundEmail:
     to_practitioner = kind in PRACTITIONER_KINDS
     return OutboundEmail(
         kind=kind,
         booking=booking,
-        client=booking.client,
+        client=client or booking.client,
         to_email=to
         or (booking.practitioner.alert_email if to_practitioner else booking.client.email),
         due_at=due_at,
@@ -146,9 +150,14 @@ def practitioner_alert_schedule(*, booking: Booking, kind: str, key: str) -> Non
     _insert([_row(kind, booking, due_at=timezone.now(), key=key)])
 
 
-def client_email_schedule(*, booking: Booking, kind: str, key: str, to: str) -> None:
-    """Queue an email about this booking to a given address now (for example a partner)."""
-    _insert([_row(kind, booking, due_at=timezone.now(), key=key, to=to)])
+def client_email_schedule(
+    *, booking: Booking, kind: str, key: str, to: str, client: Client | None = None
+) -> None:
+    """Queue an email about this booking to a given person now (for example a partner).
+
+    The row belongs to that person's client record, so it shows in their email log.
+    """
+    _insert([_row(kind, booking, due_at=timezone.now(), key=key, to=to, client=client)])
 
 
 # --- delivery -----------------------------------------------------------------

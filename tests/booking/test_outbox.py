@@ -309,9 +309,10 @@ def test_it_never_resends_an_email_whose_send_was_interrupted(assessment, frozen
 
 
 def test_the_sweep_uses_the_same_queries_for_any_number_of_rows(assessment):
+    booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
+
     def claim_queries(count: int) -> int:
         OutboundEmail.objects.all().delete()
-        booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
         OutboundEmail.objects.bulk_create(
             OutboundEmail(
                 kind=Kind.REMINDER,
