@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from assessments import services
+from assessments import scoring, services
 from assessments.models import Instrument, Intake
 from booking import services as booking_services
 from booking.emails import render_email
@@ -420,3 +420,17 @@ def test_logs_carry_ids_never_answers(ana_intake, caplog):
     assert f"intake {ana_intake.pk}" in caplog.text
     assert SECRET_NOTE not in caplog.text
     assert "safety" not in caplog.text
+
+
+def test_the_demo_gives_a_couple_completed_questionnaires(db):
+    from assessments.demo import demo_intakes_seed
+    from booking.demo import demo_seed
+
+    demo_seed(password="demo-password-for-tests")
+    assert demo_intakes_seed() == 2
+    assert demo_intakes_seed() == 0  # idempotent
+    intakes = Intake.objects.all()
+    assert {intake.role for intake in intakes} == {"client", "partner"}
+    for intake in intakes:
+        assert intake.status == Intake.Status.COMPLETED
+        assert not scoring.validate_answers(intake.instrument.definition, intake.answers)

@@ -4,6 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from assessments.demo import demo_intakes_seed
 from booking.demo import demo_seed
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", "calm-scales-demo")
         result = demo_seed(password=password)
+        demo_intakes_seed()
         if result.created:
             self.stdout.write(self.style.SUCCESS("Demo practice created."))
         else:
