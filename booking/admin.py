@@ -105,6 +105,23 @@ class UpcomingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QuestionnaireFilter(admin.SimpleListFilter):
+    title = _("questionnaire")
+    parameter_name = "questionnaire"
+
+    def lookups(self, request, model_admin):
+        return (("urgent", _("Urgent")), ("waiting", _("Not yet sent")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "urgent":
+            return queryset.filter(intake_urgent=True)
+        if self.value() == "waiting":
+            return queryset.filter(intake_total__gt=0).exclude(
+                intake_completed=models.F("intake_total")
+            )
+        return queryset
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ("start_at", "client", "session_type", "mode", "status", "questionnaire")

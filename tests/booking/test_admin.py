@@ -69,3 +69,36 @@ def test_it_opens_every_admin_list(office, assessment):
         f"/admin/clients/client/{ClientFactory().pk}/change/",
     ):
         assert office.get(url).status_code == 200, url
+
+
+def test_it_filters_bookings_with_an_urgent_questionnaire(office, assessment):
+    from ..factories import IntakeFactory
+
+    calm = BookingFactory(
+        session_type=assessment, start_at=START, client=ClientFactory(name="Calm")
+    )
+    worried = BookingFactory(
+        session_type=assessment,
+        start_at=START + timedelta(days=1),
+        client=ClientFactory(name="Worried"),
+    )
+    IntakeFactory(booking=calm, client=calm.client)
+    IntakeFactory(
+        booking=worried,
+        client=worried.client,
+        urgent=True,
+        status="completed",
+        submitted_at=START,
+    )
+    listing = office.get("/admin/booking/booking/?questionnaire=urgent").context["cl"]
+    assert [booking.pk for booking in listing.result_list] == [worried.pk]
+
+
+def test_the_client_page_lists_their_questionnaires(office, assessment):
+    from ..factories import IntakeFactory
+
+    booking = BookingFactory(session_type=assessment, start_at=START)
+    IntakeFactory(booking=booking, client=booking.client)
+    page = office.get(f"/admin/clients/client/{booking.client.pk}/change/").content.decode()
+    assert "Questionnaires" in page
+    assert f"/admin/assessments/intake/report/{booking.pk}/" in page
