@@ -127,6 +127,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_display = ("start_at", "client", "session_type", "mode", "status", "questionnaire")
     list_filter = (
         "status",
+        QuestionnaireFilter,
         UpcomingFilter,
         "session_type",
         ("start_at", admin.DateFieldListFilter),
