@@ -268,7 +268,9 @@ def outbox_send(email_id: int) -> str:
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(of=("self",))
-            .select_related("booking__session_type", "booking__practitioner__user", "client")
+            .select_related(
+                "booking__session_type", "booking__practitioner__user", "booking__client", "client"
+            )
             .filter(pk=email_id)
             .first()
         )

@@ -37,6 +37,21 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Give SQLite runs a test database file, not pytest-django's shared-cache memory one.
+
+    In shared-cache mode a second connection is refused at once ("database table
+    is locked") instead of waiting its turn, so any test with a second thread (a
+    real Celery worker) fails at random. A file locks as the app does in use:
+    WAL, IMMEDIATE transactions and a busy timeout.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture
 def postgres():
     if connection.vendor != "postgresql":
