@@ -1,5 +1,32 @@
-"""Settings for the benchmark only: the practice's own, plus a URLconf with /bench/trivial/."""
+"""Settings for the benchmark only: the practice's own, plus a URLconf with /bench/trivial/.
+
+Celery uses the email benchmark's own broker (bench/email_bench.py sets one of
+BENCH_BROKER_URL, a Redis URL, or BENCH_BROKER_DIR, a folder for kombu's
+filesystem transport) and its own queue, so the bench never sends tasks to the
+developer's queue nor takes theirs.
+"""
+
+import os
+from pathlib import Path
 
 from practice.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# The bench empties its cache between measurements: never a developer's Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_TASK_DEFAULT_QUEUE = "bench"
+if os.environ.get("BENCH_BROKER_URL"):
+    CELERY_BROKER_URL = os.environ["BENCH_BROKER_URL"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+elif os.environ.get("BENCH_BROKER_DIR"):
+    _folder = Path(os.environ["BENCH_BROKER_DIR"])
+    CELERY_BROKER_URL = "filesystem://localhost//"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_folder / "queue"),
+        "data_folder_out": str(_folder / "queue"),
+        "processed_folder": str(_folder / "processed"),
+        "store_processed": False,
+        # Exchange bindings; kombu's default is "control" in the working directory.
+        "control_folder": str(_folder / "control"),
+    }
