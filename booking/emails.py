@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .calendar import booking_ics
-from .formatting import when
+from .formatting import long_date, when
 from .links import manage_url
 from .models import Booking, OutboundEmail
 
@@ -109,7 +109,7 @@ def email_context(email: OutboundEmail) -> dict:
         "landing_url": settings.SITE_URL + reverse("booking:landing"),
         "session_url": _session_type_url("single-session"),
         "admin_url": settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk]),
-        "day": when(booking.start_at, zone).split(" at ")[0],
+        "day": long_date(booking.start_at, zone),
         "intake_url": intake_url_for(email),
     }
     if spec.follow_up and booking.client:

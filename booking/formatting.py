@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -18,6 +18,11 @@ def long_date(moment: datetime, zone_name: str) -> str:
     """Return e.g. "Tuesday 3 March 2026" for the moment's date in that zone."""
     local = moment.astimezone(ZoneInfo(zone_name))
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def short_date(day: date) -> str:
+    """Return e.g. "Tue 3 Mar" for a calendar date."""
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def clock(moment: datetime, zone_name: str) -> str:

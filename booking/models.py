@@ -299,9 +299,6 @@ class Booking(models.Model):
         INDIVIDUAL = "individual", _("Individual")
         COUPLE = "couple", _("Couple")
 
-    # Statuses that occupy the calendar; the exclusion constraint covers exactly these.
-    LIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
-
     practitioner = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, related_name="bookings"
     )

@@ -68,6 +68,16 @@ def _lock_practitioner(practitioner_id: int) -> Practitioner:
     return Practitioner.objects.select_for_update().get(pk=practitioner_id)
 
 
+def _lock_booking(booking: Booking) -> Booking:
+    """Lock the calendar, then return the booking fresh from the database, locked too."""
+    _lock_practitioner(booking.practitioner_id)
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("session_type__practitioner", "practitioner__user", "client")
+        .get(pk=booking.pk)
+    )
+
+
 def practitioner_calendar_touch(*, practitioner_id: int) -> None:
     """Record that the free times changed, so no cached slot page shows the old ones.
 
@@ -246,12 +256,7 @@ def _check_change_allowed(booking: Booking, now: datetime) -> None:
 def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     """Move a confirmed booking to another free time, until the cut-off."""
     now = timezone.now()
-    _lock_practitioner(booking.practitioner_id)
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("session_type__practitioner", "practitioner__user", "client")
-        .get(pk=booking.pk)
-    )
+    booking = _lock_booking(booking)
     _check_change_allowed(booking, now)
     if new_start == booking.start_at:
         return booking
@@ -278,12 +283,7 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
 def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Booking:
     """Cancel a booking; clients may do so until the cut-off, the practitioner any time."""
     now = timezone.now()
-    _lock_practitioner(booking.practitioner_id)
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("session_type__practitioner", "practitioner__user", "client")
-        .get(pk=booking.pk)
-    )
+    booking = _lock_booking(booking)
     if booking.status == Booking.Status.CANCELLED:
         return booking
     if not by_practitioner:

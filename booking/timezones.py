@@ -109,10 +109,6 @@ def offered_zones() -> tuple[str, ...]:
     return (*names, "UTC")
 
 
-def is_known(name: str | None) -> bool:
-    return canonical(name) is not None
-
-
 def visitor_zone(request, default: str) -> str:
     """Return the zone from ?tz=, else the cookie, else ``default``, by its current name."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(COOKIE)):

@@ -21,7 +21,7 @@ from clients.services import client_follow_ups_stop
 
 from . import selectors, services, timezones
 from .emails import OPT_OUT_SALT, ics_for
-from .formatting import when, zone_label
+from .formatting import short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .links import manage_path
 from .models import Booking, SessionType
@@ -49,6 +49,11 @@ def _booking_for_manage_token(token: str) -> Booking:
     if booking.status == Booking.Status.HELD or timezone.now() > expires:
         raise Http404("This link has expired")
     return booking
+
+
+def _form_problem(form) -> services.BookingError:
+    """Return a form's messages as one BookingError, for the picker's message box."""
+    return services.BookingError(" ".join(e for errs in form.errors.values() for e in errs))
 
 
 def _time_pair(booking: Booking) -> dict:
@@ -115,7 +120,7 @@ def _picker_response(
         "zone_options": timezones.zone_options(zone_name),
         "offset_label": timezones.utc_offset_label(zone_name, timezone.now()),
         "practitioner_zone_label": zone_label(session_type.practitioner.time_zone),
-        "week_label": f"{long_date_short(week.first_day)} – {long_date_short(week.days[-1].day)}",
+        "week_label": f"{short_date(week.first_day)} – {short_date(week.days[-1].day)}",
         "next_open_label": when(week.next_open, zone_name) if week.next_open else "",
         "action": action,
         "page_url": page_url,
@@ -127,10 +132,6 @@ def _picker_response(
     if timezones.canonical(request.GET.get("tz")) == zone_name:
         timezones.remember(response, zone_name)
     return response
-
-
-def long_date_short(day) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 def _week_key(raw: str) -> str:
@@ -184,7 +185,7 @@ def hold(request, slug: str):
     session_type = _session_type_or_404(slug)
     form = SlotChoiceForm(request.POST)
     if not form.is_valid():
-        error = services.BookingError(" ".join(e for errs in form.errors.values() for e in errs))
+        error = _form_problem(form)
         return _picker_response(
             request,
             session_type=session_type,
@@ -341,7 +342,7 @@ def reschedule(request, token: str):
                     status=409,
                 )
             return redirect(reverse("booking:manage", args=[token]) + "?moved=1")
-        error = services.BookingError(" ".join(e for errs in form.errors.values() for e in errs))
+        error = _form_problem(form)
         return _picker_response(
             request,
             session_type=booking.session_type,

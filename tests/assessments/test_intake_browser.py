@@ -12,32 +12,19 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from assessments import services
 from assessments.links import intake_path
 from assessments.models import Intake
 
 from ..factories import BookingFactory, ClientFactory
-from ..test_browser import CHROMIUM_ARGS, PHONE
+from ..test_browser import PHONE
 
 pytestmark = pytest.mark.browser
 
 NEUTRAL = "https://www.bbc.com/weather"
 ANSWER_BY_KIND = {"balance": "About equal", "safety": "No", "impact": "A little"}
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread, which trips
-    # Django's async-unsafe guard on every ORM call the test makes.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
