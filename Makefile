@@ -3,19 +3,31 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip installs this uv once; `uv sync` then installs the locked uv over it. Keep the range
+# the same as in pyproject's dev extra: an older uv cannot read a newer uv.lock.
+UV_REQUIREMENT := uv>=0.13,<0.14
 
-.PHONY: run test bench lint format install clean
+.PHONY: run test bench lint typecheck format install lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Scales needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Exactly the versions in uv.lock, the project itself editable, and the dev extra; packages
+# that are not in the lock are removed. --locked fails if pyproject.toml changed since the
+# lock was written: run `make lock`.
+$(STAMP): pyproject.toml uv.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '$(UV_REQUIREMENT)'
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --extra dev
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Rewrite uv.lock after a change to pyproject.toml, keeping the other versions as they are;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed version.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '$(UV_REQUIREMENT)'
+	$(BIN)/uv lock $(LOCK_ARGS)
 
 run: $(STAMP)
 	mkdir -p var
@@ -32,10 +44,14 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .import_linter_cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import TypedDict
 from xml.sax.saxutils import escape
 
 SCALE_MAX = 100
@@ -23,7 +24,14 @@ LEGEND_ROW = 20
 # Rough width of one character of the generic sans-serif, in ems, for fitting labels.
 CHAR_WIDTH = 0.6
 
-_STYLES = (
+
+class _SeriesStyle(TypedDict):
+    stroke: str
+    dash: str | None
+    marker: str
+
+
+_STYLES: tuple[_SeriesStyle, ...] = (
     {"stroke": "#1d3557", "dash": None, "marker": "circle"},
     {"stroke": "#9c4100", "dash": "7 4", "marker": "square"},
 )

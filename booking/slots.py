@@ -19,6 +19,7 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -252,7 +253,7 @@ def _window_slots(
     return found
 
 
-def is_free(slot_start: datetime, **kwargs) -> bool:
+def is_free(slot_start: datetime, **kwargs: Any) -> bool:
     """Return whether ``slot_start`` is one of the free slots for these inputs."""
     zone: ZoneInfo = kwargs["zone"]
     local_day = slot_start.astimezone(zone).date()

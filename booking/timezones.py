@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -109,7 +110,7 @@ def offered_zones() -> tuple[str, ...]:
     return (*names, "UTC")
 
 
-def visitor_zone(request, default: str) -> str:
+def visitor_zone(request: HttpRequest, default: str) -> str:
     """Return the zone from ?tz=, else the cookie, else ``default``, by its current name."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(COOKIE)):
         current = canonical(candidate)
@@ -118,7 +119,7 @@ def visitor_zone(request, default: str) -> str:
     return default
 
 
-def remember(response, zone_name: str) -> None:
+def remember(response: HttpResponse, zone_name: str) -> None:
     response.set_cookie(COOKIE, zone_name, max_age=COOKIE_MAX_AGE, samesite="Lax")
 
 
