@@ -65,11 +65,8 @@ def form_value(item: Mapping[str, Any], stored: scoring.Answer | None) -> str:
         return ""
     if item["kind"] in ("text", "number"):
         return str(stored)
-    for value, _label in scoring.answer_options(item):
-        cleaned = scoring.clean_answer(item, value)
-        if type(cleaned) is type(stored) and cleaned == stored:
-            return value
-    return ""
+    chosen = scoring.chosen_option(item, stored)
+    return chosen.value if chosen else ""
 
 
 class SectionForm:

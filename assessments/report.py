@@ -117,11 +117,8 @@ def answer_label(item: Mapping[str, Any], stored: Any) -> str:
         return NO_ANSWER
     if item["kind"] in ("text", "number"):
         return str(stored)
-    for value, label in scoring.answer_options(item):
-        cleaned = scoring.clean_answer(item, value)
-        if type(cleaned) is type(stored) and cleaned == stored:
-            return label
-    return NO_ANSWER
+    chosen = scoring.chosen_option(item, stored)
+    return chosen.label if chosen else NO_ANSWER
 
 
 def person_report(respondent: Respondent) -> PersonReport:

@@ -140,6 +140,13 @@ class CoupleGap:
     burden_on: Literal["a", "b"] | None
 
 
+class Option(NamedTuple):
+    """One answer a form offers: the value the browser sends back, and the words shown."""
+
+    value: str
+    label: str
+
+
 class Progress(NamedTuple):
     """Where a respondent is in the questionnaire, for the progress bar."""
 
@@ -165,9 +172,9 @@ def offers_prefer_not(item: Item) -> bool:
     return item["kind"] == "safety" or (item["sensitive"] and _is_scale(item))
 
 
-def answer_options(item: Item) -> list[tuple[str, str]]:
+def answer_options(item: Item) -> list[Option]:
     """Return the (form value, label) pairs a form offers; empty for free text and numbers."""
-    return [(form_value, label) for form_value, _, label in _scale(item)]
+    return [Option(form_value, label) for form_value, _, label in _scale(item)]
 
 
 def clean_answer(item: Item, raw: str) -> Answer | None:
@@ -196,6 +203,21 @@ def clean_answer(item: Item, raw: str) -> Answer | None:
         if value == form_value:
             return stored
     raise ValueError(f"{value!r} is not one of the answers offered for {item['key']!r}.")
+
+
+def chosen_option(item: Item, stored: object) -> Option | None:
+    """Return the offered option a stored answer stands for, or None if it stands for none.
+
+    The inverse of ``clean_answer``, read from the same scale, so the form that
+    ticks a saved answer again and the report that reads it back in the person's
+    words cannot disagree about what they chose. None for free text and numbers,
+    which are shown as they are.
+    """
+    for form_value, value, label in _scale(item):
+        # type() as well as ==, because True == 1 and a bool is no answer to a scale.
+        if type(stored) is type(value) and stored == value:
+            return Option(form_value, label)
+    return None
 
 
 def validate_answers(instrument: Instrument, answers: Answers) -> dict[str, list[str]]:
@@ -299,7 +321,8 @@ def _area_score(area: str, instrument: Instrument, answers: Answers) -> AreaScor
             if value is not None:
                 impacts.append((item["key"], value))
 
-    lean = direction = None
+    lean: int | None = None
+    direction: Direction | None = None
     if balances:
         mean = Fraction(sum(value for _, value in balances), len(balances))
         lean = _round(50 * mean)
@@ -334,7 +357,7 @@ def _couple_gap(a: AreaScore, b: AreaScore) -> CoupleGap:
         gap = _round(Fraction(abs(-a.lean - b.lean), 2))
     # Same words from both sides ("toward me" twice) point at different people.
     disagree = a.direction == b.direction and a.direction in ("toward_me", "toward_partner")
-    burden_on = None
+    burden_on: Literal["a", "b"] | None = None
     if a.impact is not None and b.impact is not None:
         if a.impact >= _BURDEN_HIGH and b.impact <= _BURDEN_LOW:
             burden_on = "a"
@@ -393,5 +416,4 @@ def _is_valid_stored(item: Item, value: object) -> bool:
         return isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH and "\x00" not in value
     if kind == "number":
         return type(value) is int and 0 <= value <= NUMBER_MAX
-    # type() rather than ==, because True == 1 and a bool is no answer to a scale.
-    return any(type(value) is type(stored) and value == stored for _, stored, _ in _scale(item))
+    return chosen_option(item, value) is not None

@@ -4,18 +4,14 @@ Ana Souza books Maya's free assessment call for Tuesday 3 March 2026, 09:00 in
 Amsterdam; as a couple, with her partner Sam Okafor, whose email she gives.
 """
 
-from datetime import UTC, datetime
-
 import pytest
 
 from assessments import services
 from assessments.models import Instrument
 from booking.models import Booking
 
+from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory
-
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
-TUESDAY_9 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -4,26 +4,19 @@ import json
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Intake
 
+from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory, IntakeFactory, UserFactory
-from .conftest import NOW, TUESDAY_9
 from .helpers import stored_answers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 ANA_HOPE = "<script>alert('x')</script> Fewer fights about money"
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -53,7 +46,7 @@ def text(response):
     return response.content.decode()
 
 
-def test_the_report_scores_one_persons_answers(office, ana_intake):
+def test_it_scores_one_persons_answers_in_the_report(office, ana_intake):
     complete(ana_intake, fin_decisions=-2, fin_own_money=-2, fin_overview=-2, ctx_hopes=ANA_HOPE)
 
     content = text(office.get(report_url(ana_intake.booking)))
@@ -71,7 +64,7 @@ def test_the_report_scores_one_persons_answers(office, ana_intake):
     assert "Where their views differ" not in content
 
 
-def test_the_report_puts_safety_answers_first(office, ana_intake):
+def test_it_puts_safety_answers_first_in_the_report(office, ana_intake):
     complete(ana_intake, urgent=True)
 
     content = text(office.get(report_url(ana_intake.booking)))
@@ -82,7 +75,7 @@ def test_the_report_puts_safety_answers_first(office, ana_intake):
     assert "individual sessions first" not in content  # one person already meets alone
 
 
-def test_the_couple_report_compares_both_views(office, couple_intakes):
+def test_it_compares_both_views_in_a_couples_report(office, couple_intakes):
     ana_intake, sam_intake = couple_intakes
     money_me = {"fin_decisions": -2, "fin_own_money": -2, "fin_overview": -2}
     complete(ana_intake, **money_me)
@@ -98,9 +91,7 @@ def test_the_couple_report_compares_both_views(office, couple_intakes):
     assert "Recommendation: individual sessions first." not in content
 
 
-def test_the_couple_report_recommends_individual_sessions_if_either_is_urgent(
-    office, couple_intakes
-):
+def test_it_recommends_individual_sessions_to_a_couple_if_either_is_urgent(office, couple_intakes):
     ana_intake, sam_intake = couple_intakes
     complete(ana_intake)
     complete(sam_intake, urgent=True)
@@ -112,7 +103,7 @@ def test_the_couple_report_recommends_individual_sessions_if_either_is_urgent(
     assert "Ana Souza answered yes to:" not in content
 
 
-def test_the_report_shows_unsent_answers_as_unfinished(office, couple_intakes):
+def test_it_shows_unsent_answers_in_the_report_as_unfinished(office, couple_intakes):
     ana_intake, _ = couple_intakes
     Intake.objects.filter(pk=ana_intake.pk).update(
         answers={"fin_decisions": 2}, status=Intake.Status.IN_PROGRESS
@@ -124,7 +115,7 @@ def test_the_report_shows_unsent_answers_as_unfinished(office, couple_intakes):
     assert "No answers yet." in content  # Sam has not begun
 
 
-def test_the_report_is_for_the_practitioner_only(client, ana_intake):
+def test_it_shows_the_report_to_the_practitioner_only(client, ana_intake):
     url = report_url(ana_intake.booking)
 
     assert client.get(url).status_code == 302  # to the login page
@@ -136,7 +127,7 @@ def test_the_report_is_for_the_practitioner_only(client, ana_intake):
     assert client.get(url).status_code == 403
 
 
-def test_the_report_of_an_unknown_booking_is_not_found(office):
+def test_it_404s_on_the_report_of_an_unknown_booking(office):
     assert office.get("/admin/assessments/intake/report/999/").status_code == 404
 
 
@@ -146,7 +137,7 @@ def count_report_queries(office, booking) -> int:
     return len(queries)
 
 
-def test_the_report_uses_a_fixed_number_of_queries(office, couple_intakes, assessment):
+def test_it_builds_the_report_in_a_fixed_number_of_queries(office, couple_intakes, assessment):
     ana_intake, sam_intake = couple_intakes
     booking = ana_intake.booking
     complete(ana_intake)
@@ -164,7 +155,7 @@ def test_the_report_uses_a_fixed_number_of_queries(office, couple_intakes, asses
 # --- The booking pages ---------------------------------------------------------
 
 
-def test_the_booking_list_shows_each_bookings_questionnaire_status(office, assessment, maya):
+def test_it_shows_each_bookings_questionnaire_status_in_the_booking_list(office, assessment, maya):
     states = {"Not started": {}, "In progress": {"status": "in_progress", "consent_at": NOW}}
     for hours, (name, fields) in enumerate(states.items()):
         booking = BookingFactory(
@@ -186,7 +177,7 @@ def test_the_booking_list_shows_each_bookings_questionnaire_status(office, asses
     assert '<td class="field-questionnaire">—</td>' in content
 
 
-def test_the_booking_list_uses_a_fixed_number_of_queries(office, assessment):
+def test_it_lists_bookings_in_a_fixed_number_of_queries(office, assessment):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             text(office.get("/admin/booking/booking/"))
@@ -202,7 +193,9 @@ def test_the_booking_list_uses_a_fixed_number_of_queries(office, assessment):
     assert count() == few
 
 
-def test_the_booking_page_shows_each_persons_status_and_links_the_report(office, couple_intakes):
+def test_it_shows_each_persons_status_on_the_booking_page_and_links_the_report(
+    office, couple_intakes
+):
     ana_intake, _ = couple_intakes
     complete(ana_intake, urgent=True)
 
@@ -215,7 +208,7 @@ def test_the_booking_page_shows_each_persons_status_and_links_the_report(office,
     )
 
 
-def test_the_practitioner_sets_support_resources(office, maya):
+def test_it_lets_the_practitioner_set_support_resources(office, maya):
     content = text(office.get(f"/admin/booking/practitioner/{maya.pk}/change/"))
 
     assert 'name="support_resources"' in content

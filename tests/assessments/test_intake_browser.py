@@ -115,7 +115,7 @@ def test_it_completes_an_intake_on_a_phone(live_server, priyas_intake, browser):
     assert intake.answers["ctx_hopes"] == "More ease between us"
 
 
-def test_leaving_quickly_replaces_the_page(live_server, priyas_intake, browser):
+def test_it_replaces_the_page_when_leaving_quickly(live_server, priyas_intake, browser):
     page = phone_page(browser)
     page.goto(live_server.url + intake_path(priyas_intake))
 

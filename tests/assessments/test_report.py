@@ -123,7 +123,7 @@ def test_it_leaves_someone_who_has_not_begun_unscored():
     assert person.care_strength is None
 
 
-def test_a_couple_report_compares_both_views_and_highlights_the_gaps():
+def test_it_compares_a_couples_views_and_highlights_the_gaps():
     # Money: each says "much more me" three times: both lean -100, each toward themselves.
     # On one axis Ana sits at +100 and Sam at -100: gap 100, and they disagree.
     # Care work: Ana's impact 4 (100) against Sam's 0: a burden only Ana feels.
@@ -141,7 +141,7 @@ def test_a_couple_report_compares_both_views_and_highlights_the_gaps():
     assert GAP_HIGHLIGHT == 50
 
 
-def test_a_couple_report_draws_both_people_on_each_chart():
+def test_it_draws_both_people_of_a_couple_on_each_chart():
     report = booking_report([ana(), sam()], is_couple=True)
 
     # Every balance "about equal" (imbalance 0) and every impact "a little" (25 x 1 = 25).
@@ -151,7 +151,7 @@ def test_a_couple_report_draws_both_people_on_each_chart():
         assert f"Sam: Money {value}," in svg
 
 
-def test_a_partner_who_has_not_begun_is_left_off_the_charts_and_the_comparison():
+def test_it_leaves_a_partner_who_has_not_begun_off_the_charts_and_the_comparison():
     report = booking_report(
         [ana(), Respondent("Sam", "Ana", "Partner", "Not started", False, False, DEFINITION, {})],
         is_couple=True,

@@ -14,6 +14,7 @@ from assessments.scoring import (
     answer_options,
     area_scores,
     care_strength,
+    chosen_option,
     clean_answer,
     couple_gaps,
     is_urgent,
@@ -454,6 +455,45 @@ def test_it_offers_rather_not_say_only_on_sensitive_and_safety_items():
     assert answer_options(items["s_afraid"])[-1] == ("prefer_not", "I'd rather not say")
     assert "prefer_not" not in dict(answer_options(items["t1"]))
     assert answer_options(items["hopes"]) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "stored", "option"),
+    [
+        ("m1", -2, ("much_me", "Much more me")),
+        ("m1", 2, ("much_partner", "Much more my partner")),
+        ("m1", "prefer_not", ("prefer_not", "I'd rather not say")),
+        ("m_impact", 0, ("0", "Not at all")),
+        ("c_honest", 4, ("4", "Almost always")),
+        ("s_afraid", "yes", ("yes", "Yes")),
+        ("status", "married", ("married", "Married")),
+    ],
+)
+def test_it_finds_the_option_a_stored_answer_stands_for(key, stored, option):
+    assert chosen_option(items_by_key(TINY)[key], stored) == option
+
+
+@pytest.mark.parametrize(
+    ("key", "stored"),
+    [
+        ("m_impact", True),  # True == 1, but a bool is no answer to a scale
+        ("m_impact", "1"),  # the form value, not the stored one
+        ("m1", 3),  # off the scale
+        ("t1", "prefer_not"),  # not offered here
+        ("status", "divorced"),
+        ("hopes", "Calmer evenings."),  # free text is shown as it is, not as an option
+    ],
+)
+def test_it_finds_no_option_for_an_answer_that_stands_for_none(key, stored):
+    assert chosen_option(items_by_key(TINY)[key], stored) is None
+
+
+def test_it_finds_every_offered_option_of_the_real_instrument_from_its_stored_answer():
+    instrument = json.loads(INSTRUMENT_PATH.read_text(encoding="utf-8"))
+
+    for item in iter_items(instrument):
+        for value, label in answer_options(item):
+            assert chosen_option(item, clean_answer(item, value)) == (value, label), item["key"]
 
 
 def test_it_accepts_a_complete_set_of_answers():

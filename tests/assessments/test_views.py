@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import signing
 from django.db import connection
 from django.db.models import F
@@ -16,11 +15,11 @@ from assessments.models import Intake
 from booking.models import Booking
 from booking.tokens import manage_token_make
 
+from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory
-from .conftest import NOW, TUESDAY_9
 from .helpers import section_index, section_post, stored_answers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 ANA_NOTE = "Ana wrote this about the money"
 SAM_NOTE = "Sam wrote this about talking"
@@ -28,12 +27,6 @@ QUICK_EXIT = re.compile(
     r'<a class="btn quick-exit" href="https://www.bbc.com/weather" rel="noreferrer" data-quick-exit>'
     r"Leave this page quickly</a>"
 )
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def page(intake, number=None, suffix=""):
@@ -109,7 +102,7 @@ def test_it_marks_only_optional_questions(client, ana_intake):
     assert content.count("(optional)") == 2  # the impact question and the notes box
 
 
-def test_next_saves_the_page_and_goes_on(client, ana_intake):
+def test_it_saves_the_page_and_goes_on_with_next(client, ana_intake):
     response = post_section(client, ana_intake, "financial", fin_decisions="much_me")
 
     number = number_of(ana_intake, "financial")
@@ -118,7 +111,7 @@ def test_next_saves_the_page_and_goes_on(client, ana_intake):
     assert Intake.objects.get().answers["fin_decisions"] == -2
 
 
-def test_back_saves_the_page_and_goes_back(client, ana_intake):
+def test_it_saves_the_page_and_goes_back_with_back(client, ana_intake):
     response = post_section(client, ana_intake, "emotional", action="back", emo_needs="")
 
     number = number_of(ana_intake, "emotional")
@@ -126,7 +119,7 @@ def test_back_saves_the_page_and_goes_back(client, ana_intake):
     assert Intake.objects.get().answers["emo_support"] == 0
 
 
-def test_the_link_resumes_where_they_left_off(client, ana_intake):
+def test_it_resumes_the_link_where_they_left_off(client, ana_intake):
     post_section(client, ana_intake, "context")
     post_section(client, ana_intake, "financial", fin_decisions="bit_partner", fin_notes=ANA_NOTE)
 
@@ -150,7 +143,7 @@ def test_it_asks_again_for_required_answers_and_keeps_the_rest(client, ana_intak
     assert Intake.objects.get().answers["fin_impact"] == 3
 
 
-def test_a_tampered_answer_gets_a_clear_message_and_changes_nothing(client, ana_intake):
+def test_it_meets_a_tampered_answer_with_a_clear_message_and_changes_nothing(client, ana_intake):
     post_section(client, ana_intake, "financial")
     before = Intake.objects.values().get()
 
@@ -163,14 +156,14 @@ def test_a_tampered_answer_gets_a_clear_message_and_changes_nothing(client, ana_
     assert Intake.objects.values().get() == before
 
 
-def test_an_unknown_action_is_refused(client, ana_intake):
+def test_it_refuses_an_unknown_action(client, ana_intake):
     response = client.post(page(ana_intake, 1), {"action": "delete"})
 
     assert response.status_code == 400
     assert Intake.objects.get().status == Intake.Status.NOT_STARTED
 
 
-def test_sending_shows_a_calm_thank_you(client, ana_intake):
+def test_it_shows_a_calm_thank_you_after_sending(client, ana_intake):
     fill(ana_intake)
 
     response = send(client, ana_intake)
@@ -183,7 +176,7 @@ def test_sending_shows_a_calm_thank_you(client, ana_intake):
     assert Intake.objects.get().status == Intake.Status.COMPLETED
 
 
-def test_sending_with_gaps_leads_to_the_first_one(client, ana_intake):
+def test_it_leads_to_the_first_gap_when_sending_with_gaps(client, ana_intake):
     fill(ana_intake, soc_norms=None)
 
     response = send(client, ana_intake)
@@ -195,7 +188,9 @@ def test_sending_with_gaps_leads_to_the_first_one(client, ana_intake):
     assert Intake.objects.get().status == Intake.Status.IN_PROGRESS
 
 
-def test_a_safety_yes_shows_the_practitioners_support_resources_once(client, ana_intake, maya):
+def test_it_shows_the_practitioners_support_resources_once_after_a_safety_yes(
+    client, ana_intake, maya
+):
     maya.support_resources = "Domestic abuse line: 0800 000 0000\nhttps://help.example.org"
     maya.save()
     fill(ana_intake)
@@ -215,7 +210,7 @@ def test_a_safety_yes_shows_the_practitioners_support_resources_once(client, ana
         assert "Thank you" in text(later)
 
 
-def test_the_support_page_has_no_built_in_hotline(client, ana_intake, maya):
+def test_it_shows_no_built_in_hotline_on_the_support_page(client, ana_intake, maya):
     fill(ana_intake)
 
     content = text(send(client, ana_intake, safety_afraid="yes"))
@@ -225,7 +220,7 @@ def test_the_support_page_has_no_built_in_hotline(client, ana_intake, maya):
     assert not re.search(r"\b\d{3,}\b", content.split("<main", 1)[1])  # no phone numbers
 
 
-def test_sent_answers_cannot_be_posted_again(client, ana_intake):
+def test_it_refuses_sent_answers_posted_again(client, ana_intake):
     fill(ana_intake)
     send(client, ana_intake)
     before = Intake.objects.values().get()
@@ -239,7 +234,7 @@ def test_sent_answers_cannot_be_posted_again(client, ana_intake):
     assert client.get(page(ana_intake, 2))["Location"] == page(ana_intake, suffix="done/")
 
 
-def test_every_intake_page_has_a_way_out(client, ana_intake):
+def test_it_gives_every_intake_page_a_way_out(client, ana_intake):
     pages = [client.get(page(ana_intake))]
     pages += [client.get(page(ana_intake, number)) for number in range(1, 10)]
     pages.append(post_section(client, ana_intake, "financial", fin_decisions="nope"))
@@ -256,7 +251,7 @@ def test_every_intake_page_has_a_way_out(client, ana_intake):
 # --- Partners ------------------------------------------------------------------
 
 
-def test_a_partner_agrees_to_the_privacy_notice_before_answering(client, couple_intakes):
+def test_it_asks_a_partner_to_agree_to_the_privacy_notice_before_answering(client, couple_intakes):
     _, sam_intake = couple_intakes
 
     intro = text(client.get(page(sam_intake)))
@@ -274,7 +269,7 @@ def test_a_partner_agrees_to_the_privacy_notice_before_answering(client, couple_
     assert sam_intake.consent_at == sam_intake.client.privacy_consent_at == NOW
 
 
-def test_partners_never_see_each_others_answers(client, couple_intakes):
+def test_it_never_shows_partners_each_others_answers(client, couple_intakes):
     ana_intake, sam_intake = couple_intakes
     services.intake_consent_give(intake_id=sam_intake.pk)
     post_section(client, ana_intake, "financial", fin_decisions="much_me", fin_notes=ANA_NOTE)
@@ -293,7 +288,7 @@ def test_partners_never_see_each_others_answers(client, couple_intakes):
     assert 'value="much_me" checked' not in ana_pages[talk]
 
 
-def test_the_partners_pages_never_hint_at_the_clients_safety_answers(client, couple_intakes):
+def test_it_never_hints_at_the_clients_safety_answers_on_the_partners_pages(client, couple_intakes):
     ana_intake, sam_intake = couple_intakes
     fill(ana_intake)
     send(client, ana_intake, safety_afraid="yes")
@@ -309,7 +304,7 @@ def test_the_partners_pages_never_hint_at_the_clients_safety_answers(client, cou
 # --- Link guards ---------------------------------------------------------------
 
 
-def test_each_link_opens_only_its_own_answers(client, ana_intake, assessment):
+def test_it_opens_only_each_links_own_answers(client, ana_intake, assessment):
     ben = ClientFactory(name="Ben", email="ben@example.com")
     ben_booking = BookingFactory(
         session_type=assessment, start_at=TUESDAY_9 + timedelta(hours=1), client=ben
@@ -339,7 +334,7 @@ def guessed_paths(intake):
     ]
 
 
-def test_guessed_and_tampered_links_are_not_found(client, ana_intake):
+def test_it_404s_on_guessed_and_tampered_links(client, ana_intake):
     for path in guessed_paths(ana_intake):
         assert client.get(path).status_code == 404, path
         assert client.get(path + "2/").status_code == 404, path
@@ -352,17 +347,17 @@ def test_it_404s_on_a_section_that_does_not_exist(client, ana_intake):
     assert client.get(page(ana_intake, 10)).status_code == 404
 
 
-def test_links_expire_a_week_after_the_call(client, ana_intake, frozen):
+def test_it_expires_links_a_week_after_the_call(client, ana_intake, time_machine):
     url = page(ana_intake, 1)
-    frozen.move_to(ana_intake.booking.end_at + timedelta(days=7))
+    time_machine.move_to(ana_intake.booking.end_at + timedelta(days=7))
     assert client.get(url).status_code == 200
 
-    frozen.move_to(ana_intake.booking.end_at + timedelta(days=7, seconds=1))
+    time_machine.move_to(ana_intake.booking.end_at + timedelta(days=7, seconds=1))
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "next"}).status_code == 404
 
 
-def test_links_expire_when_their_signature_is_too_old(client, ana_intake, frozen, settings):
+def test_it_expires_links_whose_signature_is_too_old(client, ana_intake, time_machine, settings):
     settings.INTAKE_LINK_MAX_AGE_DAYS = 1
     url = page(ana_intake)
     later = timedelta(days=30)
@@ -373,12 +368,12 @@ def test_links_expire_when_their_signature_is_too_old(client, ana_intake, frozen
         blocked_end=F("blocked_end") + later,
     )
 
-    frozen.shift(timedelta(days=1, seconds=1))
+    time_machine.shift(timedelta(days=1, seconds=1))
 
     assert client.get(url).status_code == 404
 
 
-def test_a_cancelled_booking_closes_its_questionnaire(client, ana_intake):
+def test_it_closes_the_questionnaire_of_a_cancelled_booking(client, ana_intake):
     Booking.objects.filter(pk=ana_intake.booking_id).update(status=Booking.Status.CANCELLED)
 
     response = client.get(page(ana_intake, 1))
@@ -392,7 +387,7 @@ def test_a_cancelled_booking_closes_its_questionnaire(client, ana_intake):
 # --- The manage page -----------------------------------------------------------
 
 
-def test_the_manage_page_links_the_clients_own_questionnaire(client, couple_intakes):
+def test_it_links_the_clients_own_questionnaire_from_the_manage_page(client, couple_intakes):
     ana_intake, sam_intake = couple_intakes
     manage = f"/b/{manage_token_make(ana_intake.booking.public_id)}/"
 
@@ -412,7 +407,7 @@ def test_the_manage_page_links_the_clients_own_questionnaire(client, couple_inta
     assert "support" not in content.lower()
 
 
-def test_the_manage_page_of_a_single_session_has_no_questionnaire(client, single_session, ana):
+def test_it_shows_no_questionnaire_on_a_single_sessions_manage_page(client, single_session, ana):
     booking = BookingFactory(session_type=single_session, start_at=TUESDAY_9, client=ana)
 
     assert "questionnaire" not in text(client.get(f"/b/{manage_token_make(booking.public_id)}/"))
@@ -428,7 +423,7 @@ def count_queries(client, method, url, data=None) -> int:
     return len(queries)
 
 
-def test_pages_use_a_fixed_number_of_queries(client, ana_intake):
+def test_it_serves_pages_in_a_fixed_number_of_queries(client, ana_intake):
     number = number_of(ana_intake, "financial")
     data = {**section_post(ana_intake.instrument.sections[number - 1]), "action": "next"}
 

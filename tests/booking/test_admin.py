@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from ..factories import BookingFactory, ClientFactory
 
-START = datetime(2026, 7, 7, 7, 0, tzinfo=UTC)  # 09:00 in Amsterdam (summer time)
+# Tuesday 7 July 2026, 09:00 in Amsterdam (summer time) but 07:00 in UTC: a list that shows
+# 9 a.m. is on the practitioner's clock.
+START = datetime(2026, 7, 7, 7, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def test_it_filters_bookings_by_status(office, assessment):
     assert "Kept" not in content
 
 
-def test_the_booking_list_uses_a_fixed_number_of_queries(office, assessment):
+def test_it_lists_bookings_in_a_fixed_number_of_queries(office, assessment):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert office.get("/admin/booking/booking/").status_code == 200
@@ -52,7 +54,7 @@ def test_the_booking_list_uses_a_fixed_number_of_queries(office, assessment):
     assert count() == few
 
 
-def test_the_practitioner_edits_profile_hours_and_overrides(office, maya):
+def test_it_lets_the_practitioner_edit_profile_hours_and_overrides(office, maya):
     page = office.get(f"/admin/booking/practitioner/{maya.pk}/change/")
     content = page.content.decode()
     assert "Weekly availability" in content
@@ -94,7 +96,7 @@ def test_it_filters_bookings_with_an_urgent_questionnaire(office, assessment):
     assert [booking.pk for booking in listing.result_list] == [worried.pk]
 
 
-def test_the_client_page_lists_their_questionnaires(office, assessment):
+def test_it_lists_a_clients_questionnaires_on_their_page(office, assessment):
     from ..factories import IntakeFactory
 
     booking = BookingFactory(session_type=assessment, start_at=START)

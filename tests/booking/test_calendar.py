@@ -6,6 +6,8 @@ from icalendar import Calendar
 
 from booking.calendar import booking_ics
 
+# Sunday 25 October 2026, the second 02:30 in Amsterdam (clocks went back an hour earlier):
+# a wall time that happens twice, which only UTC names without doubt.
 START = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
 
 

@@ -34,6 +34,7 @@ from booking import services
 from booking.models import AvailabilityRule, Booking, Practitioner, SessionType
 from booking.selectors import live_bookings_q, slots_for
 
+from ..clock import NOW
 from ..factories import BookingFactory, PractitionerFactory, SessionTypeFactory
 
 THREADS = 30
@@ -42,9 +43,10 @@ ROUNDS = 3
 WAIT_SECONDS = 60
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# Monday 2 March 2026, 08:00 UTC (09:00 in Amsterdam): a plain winter week.
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-TUESDAY, WEDNESDAY, THURSDAY = 3, 4, 5
+TUESDAY, WEDNESDAY, THURSDAY = 3, 4, 5  # days of March 2026, the week of NOW
+
+# time-machine moves the clock for every thread, so all racers share one "now".
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
 
 def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
@@ -54,13 +56,6 @@ def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
 
 def minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    # time-machine moves the clock for every thread, so all racers share one "now".
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 # --- The race ---------------------------------------------------------------------
@@ -267,10 +262,12 @@ def test_it_lets_one_win_when_holds_and_reschedules_race(postgres, assessment):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_it_reports_a_lapsed_hold_taken_while_confirming_as_taken(postgres, assessment, frozen):
+def test_it_reports_a_lapsed_hold_taken_while_confirming_as_taken(
+    postgres, assessment, time_machine
+):
     slot = amsterdam(TUESDAY, 9)
     lapsed = services.booking_hold(session_type=assessment, slot_start=slot, client_time_zone="UTC")
-    frozen.shift(minutes(settings.BOOKING_HOLD_MINUTES + 1))
+    time_machine.shift(minutes(settings.BOOKING_HOLD_MINUTES + 1))
 
     # Between confirm's first read of the hold and its lock on the practitioner,
     # another visitor holds the same time in their own transaction and commits,

@@ -25,7 +25,9 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
 
 MONDAY = 0
-NOW = datetime(2025, 12, 1, tzinfo=UTC)
+# Monday 1 December 2025, 01:00 in Amsterdam: the "now" slots are searched from, weeks
+# before every test date, so notice and the past cut nothing unless a test says so.
+DECEMBER_1 = datetime(2025, 12, 1, tzinfo=UTC)
 
 # Mondays in Amsterdam's winter (UTC+1) and summer (UTC+2).
 WINTER_MONDAY = date(2026, 1, 5)
@@ -41,7 +43,7 @@ def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
 
 
 def policy(duration: int = 50, step: int = 30, **changes) -> SlotPolicy:
-    """A policy in minutes, with a horizon long enough to reach every test date from NOW."""
+    """A policy in minutes, its horizon long enough to reach every test date from DECEMBER_1."""
     changes.setdefault("horizon", timedelta(days=800))
     return SlotPolicy(duration=minutes(duration), step=minutes(step), **changes)
 
@@ -59,7 +61,7 @@ def slots(
     overrides: list[DateOverride] | None = None,
     busy: list[Busy] | None = None,
     rules: SlotPolicy | None = None,
-    now: datetime = NOW,
+    now: datetime = DECEMBER_1,
     **kwargs,
 ) -> list[datetime]:
     return free_slots(
@@ -664,7 +666,7 @@ def test_it_shows_a_lord_howe_client_the_half_hour_shift(first, last, expected):
 # --- is_free and nearest --------------------------------------------------------------------------
 
 
-def free(slot_start: datetime, now: datetime = NOW, **changes) -> bool:
+def free(slot_start: datetime, now: datetime = DECEMBER_1, **changes) -> bool:
     return is_free(
         slot_start,
         zone=AMSTERDAM,
@@ -696,8 +698,8 @@ def test_it_refuses_a_time_in_the_past_or_inside_the_notice():
 
 
 def test_it_refuses_a_time_beyond_the_horizon():
-    assert not free(utc(2026, 1, 5, 8), now=NOW, horizon=timedelta(days=30))
-    assert free(utc(2026, 1, 5, 8), now=NOW, horizon=timedelta(days=40))
+    assert not free(utc(2026, 1, 5, 8), now=DECEMBER_1, horizon=timedelta(days=30))
+    assert free(utc(2026, 1, 5, 8), now=DECEMBER_1, horizon=timedelta(days=40))
 
 
 def test_it_returns_the_nearest_slots_in_time_order():
