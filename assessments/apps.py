@@ -7,6 +7,11 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Questionnaires"
 
     def ready(self) -> None:
+        from .emails import assessment_emails_register
+        from .receivers import receivers_connect
+
+        assessment_emails_register()
+        receivers_connect()
         # Load the questionnaire files after every migrate (and after the test
         # runner's flushes), so every database has them without a manual step.
         post_migrate.connect(instruments_sync_after_migrate, sender=self)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from booking.models import OutboundEmail, SessionType
+from booking.models import Booking, SessionType
+from notifications.models import OutboundEmail
 
 from .models import Intake
 from .tokens import intake_token_make
 
-Kind = OutboundEmail.Kind
 # Emails to the person who booked that carry their own questionnaire link.
-CLIENT_LINK_KINDS = (Kind.CONFIRMATION, Kind.INTAKE_NUDGE)
+CLIENT_LINK_KINDS = ("confirmation", "intake_nudge")
+PARTNER_LINK_KINDS = ("intake_invitation",)
 
 
 def intake_path(intake: Intake) -> str:
@@ -23,21 +24,21 @@ def intake_url(intake: Intake) -> str:
     return settings.SITE_URL + intake_path(intake)
 
 
-def intake_url_for_email(email: OutboundEmail) -> str:
+def intake_url_for_email(email: OutboundEmail, booking: Booking) -> str:
     """Return the questionnaire link for this email's recipient, or "" when there is none.
 
     The person who booked gets their own link in the confirmation and the nudge;
     a partner gets theirs in the invitation. A link only ever goes to the address
     of the person it belongs to, so no one receives another person's link.
     """
-    if not email.booking_id or email.kind not in (*CLIENT_LINK_KINDS, Kind.INTAKE_INVITATION):
+    if email.kind not in (*CLIENT_LINK_KINDS, *PARTNER_LINK_KINDS) or not booking.pk:
         return ""
-    if email.booking.session_type.kind != SessionType.Kind.ASSESSMENT:
+    if booking.session_type.kind != SessionType.Kind.ASSESSMENT:
         return ""
-    role = Intake.Role.PARTNER if email.kind == Kind.INTAKE_INVITATION else Intake.Role.CLIENT
+    role = Intake.Role.PARTNER if email.kind in PARTNER_LINK_KINDS else Intake.Role.CLIENT
     intake = (
         Intake.objects.filter(
-            booking_id=email.booking_id, role=role, client__email__iexact=email.to_email
+            booking_id=booking.pk, role=role, client__email__iexact=email.to_email
         )
         .only("public_id")
         .first()

@@ -18,11 +18,11 @@ from typing import Any, Literal
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
-from booking import outbox
-from booking.models import Booking, OutboundEmail, SessionType
+from booking.models import Booking, SessionType
 from clients.services import client_get_or_create_for_invitation
+from lib.errors import DomainError
 
-from . import scoring
+from . import emails, scoring
 from .models import Instrument, Intake
 
 logger = logging.getLogger(__name__)
@@ -34,16 +34,8 @@ INTAKE_INSTRUMENT = "power-balance"
 # --- Errors -------------------------------------------------------------------
 
 
-class IntakeError(Exception):
+class IntakeError(DomainError):
     """A questionnaire write that cannot be carried out; ``message`` is for the person."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class IntakeClosed(IntakeError):
@@ -196,13 +188,7 @@ def intakes_create_for_booking(*, booking: Booking) -> list[Intake]:
         )
         intakes.append(partner_intake)
         if created:
-            outbox.client_email_schedule(
-                booking=booking,
-                kind=OutboundEmail.Kind.INTAKE_INVITATION,
-                key=f"invite:{partner_intake.pk}",
-                to=partner_email,
-                client=partner,
-            )
+            emails.intake_invitation_queue(booking, partner=partner_intake, now=timezone.now())
     logger.info("booking %s: questionnaires %s", booking.pk, [i.pk for i in intakes])
     return intakes
 
@@ -350,8 +336,6 @@ def intake_submit(*, intake_id: int) -> Intake:
         booking = Booking.objects.select_related("practitioner__user", "client").get(
             pk=intake.booking_id
         )
-        outbox.practitioner_alert_schedule(
-            booking=booking, kind=OutboundEmail.Kind.URGENT_ALERT, key=f"urgent:{intake.pk}"
-        )
+        emails.urgent_alert_queue(booking, intake=intake, now=timezone.now())
     logger.info("intake %s: sent", intake.pk)
     return intake

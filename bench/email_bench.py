@@ -157,7 +157,8 @@ def reminders_create(count: int, *, tag: str) -> None:
 
     from django.utils import timezone
 
-    from booking.models import Booking, OutboundEmail
+    from booking.models import Booking
+    from notifications.models import OutboundEmail
 
     now = timezone.now()
     bookings = list(
@@ -172,9 +173,10 @@ def reminders_create(count: int, *, tag: str) -> None:
     OutboundEmail.objects.bulk_create(
         (
             OutboundEmail(
-                kind=OutboundEmail.Kind.REMINDER,
-                booking=booking,
-                client=booking.client,
+                kind="reminder",
+                subject_type="booking",
+                subject_id=booking.pk,
+                recipient_client_id=booking.client_id,
                 to_email=booking.client.email,
                 due_at=now,
                 dedupe_key=f"bench-{tag}:{n}",
@@ -190,8 +192,8 @@ def claim_queries(due: int) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from booking.models import OutboundEmail
-    from booking.outbox import outbox_claim_due
+    from notifications.delivery import outbox_claim_due
+    from notifications.models import OutboundEmail
 
     reminders_create(due, tag=f"claim-{due}")
     with CaptureQueriesContext(connection) as queries:
@@ -221,7 +223,7 @@ def worker_cpu_seconds(pid: int) -> float:
 def _status_counts() -> dict[str, int]:
     from django.db.models import Count
 
-    from booking.models import OutboundEmail
+    from notifications.models import OutboundEmail
 
     rows = OutboundEmail.objects.values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
@@ -229,8 +231,8 @@ def _status_counts() -> dict[str, int]:
 
 def deliver(sink: Sink, *, expected: int, deadline: float) -> dict:
     """Sweep until ``expected`` more messages arrived (or the deadline); time it."""
-    from booking.models import OutboundEmail
-    from booking.tasks import outbox_sweep_task
+    from notifications.models import OutboundEmail
+    from notifications.tasks import outbox_sweep_task
 
     base = sink.count
     started = time.perf_counter()
@@ -265,10 +267,10 @@ def measure(bench_var: Path, broker: str) -> dict:
     """Run both email measurements; return the figures and their details."""
     from django.conf import settings
 
-    from booking.models import OutboundEmail
+    from notifications.models import OutboundEmail
     from practice.celery import app as celery_app
 
-    for name in ("celery.app.trace", "booking.tasks"):  # a line or two per sweep
+    for name in ("celery.app.trace", "notifications.tasks"):  # a line or two per sweep
         logging.getLogger(name).setLevel(logging.WARNING)
     OutboundEmail.objects.all().delete()  # the demo's own emails are not part of the run
     queries_100, queries_5000 = claim_queries(100), claim_queries(5000)

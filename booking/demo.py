@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from clients.models import Client
 
+from .emails import booking_emails_confirmed
 from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
-from .outbox import booking_emails_confirmed
 
 DEMO_USERNAME = "practitioner"
 

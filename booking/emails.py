@@ -1,5 +1,6 @@
-"""What each email says. Rendering only: the outbox decides when and whether to send.
+"""Booking's emails: what each says, who gets it, when it is queued, and when it is moot.
 
+Registered with the outbox (``notifications``) at start-up by ``BookingConfig``.
 Subjects and calendar titles are discreet on purpose: inboxes and calendars are
 often seen by others, so they name a time or the practitioner, never the kind
 of help. Emails never contain questionnaire answers.
@@ -7,46 +8,82 @@ of help. Emails never contain questionnaire answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.links import follow_ups_stop_url
+from clients.models import Client
+from clients.selectors import client_id_by_email
+from notifications.kinds import EmailKind, Recipient, SubjectType, kind_register
+from notifications.kinds import subject_type_register as _subject_type_register
+from notifications.models import OutboundEmail
+from notifications.services import emails_cancel_pending, emails_cancel_timed, emails_queue
 
 from .calendar import booking_ics
 from .formatting import long_date, when
 from .links import manage_url
-from .models import Booking, OutboundEmail
+from .models import Booking, Practitioner, SessionType
+from .selectors import session_type_for_returning_clients
 
-Kind = OutboundEmail.Kind
-OPT_OUT_SALT = "clients.follow-ups-opt-out"
+SUBJECT = "booking"
 
-
-@dataclass(frozen=True)
-class EmailSpec:
-    subject: str  # formatted with the context
-    attach_ics: bool = False
-    to_practitioner: bool = False
-    follow_up: bool = False
+# Notices a client must hear in order even when a cancellation follows at once:
+# dropping a pending "moved" would leave the "cancelled" email naming a time
+# the client was never told.
+NOTICES = ("confirmation", "rescheduled", "cancelled", "cancellation_alert")
 
 
-SPECS: dict[str, EmailSpec] = {
-    Kind.CONFIRMATION: EmailSpec("Booked: {when}", attach_ics=True),
-    Kind.RESCHEDULED: EmailSpec("Moved: your appointment is now {when}", attach_ics=True),
-    Kind.CANCELLED: EmailSpec("Cancelled: {when}", attach_ics=True),
-    Kind.REMINDER: EmailSpec("Reminder: {when}"),
-    Kind.INTAKE_NUDGE: EmailSpec("Before we talk on {day}"),
-    Kind.INTAKE_INVITATION: EmailSpec("An invitation from {practitioner}"),
-    Kind.FOLLOW_UP: EmailSpec("Thank you for our call", follow_up=True),
-    Kind.MISSED: EmailSpec("Sorry we missed you", follow_up=True),
-    Kind.NOT_A_FIT: EmailSpec("Following up on our call", follow_up=True),
-    Kind.NEW_BOOKING_ALERT: EmailSpec("New booking: {when}", to_practitioner=True),
-    Kind.CANCELLATION_ALERT: EmailSpec("Cancellation: {when}", to_practitioner=True),
-    Kind.URGENT_ALERT: EmailSpec("Please look at a questionnaire soon", to_practitioner=True),
-}
+# --- Who and what -------------------------------------------------------------
+
+
+def booking_load(booking_id: int) -> Booking | None:
+    return (
+        Booking.objects.select_related("session_type", "practitioner__user", "client")
+        .filter(pk=booking_id)
+        .first()
+    )
+
+
+def client_of(booking: Booking) -> list[Recipient]:
+    client = booking.client
+    return [Recipient(email=client.email, role="client", client_id=client.pk)] if client else []
+
+
+def partner_of(booking: Booking) -> list[Recipient]:
+    """Return the partner of a couple booking, when their address was given."""
+    email = booking.partner_email.strip()
+    if not booking.is_couple or not email:
+        return []
+    if booking.client and email.lower() == booking.client.email.lower():
+        return []
+    return [Recipient(email=email, role="partner", client_id=client_id_by_email(email))]
+
+
+def everyone_on(booking: Booking) -> list[Recipient]:
+    return client_of(booking) + partner_of(booking)
+
+
+def practitioner_of(booking: Booking) -> list[Recipient]:
+    return [Recipient(email=booking.practitioner.alert_email, role="practitioner")]
+
+
+def once(booking: Booking) -> str:
+    """The version of an email a booking gets once whatever happens to it."""
+    return ""
+
+
+def per_time(booking: Booking) -> str:
+    """The version of an email tied to the booking's time: every move makes a new one."""
+    return f"seq{booking.sequence}"
+
+
+# --- What it says -------------------------------------------------------------
 
 
 def calendar_title(booking: Booking) -> str:
@@ -74,92 +111,248 @@ def ics_for(booking: Booking) -> bytes:
     )
 
 
-def opt_out_token_make(client_id: int) -> str:
-    return signing.dumps(client_id, salt=OPT_OUT_SALT)
+def _is_partner(email: OutboundEmail, booking: Booking) -> bool:
+    return any(r.email.lower() == email.to_email.lower() for r in partner_of(booking))
 
 
-def opt_out_url(client_id: int) -> str:
-    return settings.SITE_URL + reverse(
-        "booking:follow_ups_stop", args=[opt_out_token_make(client_id)]
-    )
-
-
-def _session_type_url(slug: str) -> str:
-    return settings.SITE_URL + reverse("booking:slots", args=[slug])
-
-
-def email_context(email: OutboundEmail) -> dict:
+def booking_email_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
     """Return the template context: times in the recipient's own zone."""
-    booking = email.booking
     practitioner = booking.practitioner
-    spec = SPECS[email.kind]
-    zone = practitioner.time_zone if spec.to_practitioner else booking.client_time_zone
+    to_practitioner = kind_of(email).to_practitioner
+    zone = practitioner.time_zone if to_practitioner else booking.client_time_zone
+    other_zone = booking.client_time_zone if to_practitioner else practitioner.time_zone
+    partner = _is_partner(email, booking)
     context = {
-        "email": email,
         "booking": booking,
         "client": booking.client,
         "practitioner": practitioner,
+        "recipient_name": (booking.partner_name if partner else booking.client.name)
+        if booking.client
+        else "",
+        "to_partner": partner,
         "when": when(booking.start_at, zone),
-        "other_when": when(
-            booking.start_at,
-            booking.client_time_zone if spec.to_practitioner else practitioner.time_zone,
-        ),
+        "other_when": when(booking.start_at, other_zone),
         "same_zone": booking.client_time_zone == practitioner.time_zone,
-        "manage_url": manage_url(booking),
+        "manage_url": "" if partner else manage_url(booking),
         "landing_url": settings.SITE_URL + reverse("booking:landing"),
-        "session_url": _session_type_url("single-session"),
         "admin_url": settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk]),
         "day": long_date(booking.start_at, zone),
-        "intake_url": intake_url_for(email),
+        "reply_to": "" if to_practitioner else practitioner.contact_email,
     }
-    if spec.follow_up and booking.client:
-        context["opt_out_url"] = opt_out_url(booking.client.pk)
-    if email.kind == Kind.REMINDER:
+    if email.kind == "reminder":
         hours = round((booking.start_at - email.due_at).total_seconds() / 3600)
         context["lead"] = "in 1 hour" if hours == 1 else f"in {hours} hours"
     return context
 
 
-def intake_url_for(email: OutboundEmail) -> str:
-    """Return the questionnaire link for this email's recipient, when the intake app has one."""
-    try:
-        from assessments.links import intake_url_for_email
-    except ImportError:
-        return ""
-    return intake_url_for_email(email)
-
-
-def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
-    """Build the message: plain text, HTML, and the calendar file where it helps."""
-    spec = SPECS[email.kind]
-    context = email_context(email)
-    subject = spec.subject.format(
-        when=context["when"], day=context["day"], practitioner=context["practitioner"]
+def follow_up_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
+    """The booking's context plus where to book a session and how to stop follow-ups."""
+    context = booking_email_context(email, booking)
+    offer = session_type_for_returning_clients(booking.practitioner_id)
+    context["session_url"] = (
+        settings.SITE_URL + reverse("booking:slots", args=[offer.slug])
+        if offer
+        else context["landing_url"]
     )
-    practitioner = email.booking.practitioner
-    headers = {
-        "Message-ID": f"<outbox-{email.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
-        # Lets a mail filter (or a test) tell the kinds apart without reading the text.
-        "X-Scales-Kind": email.kind,
+    if booking.client and booking.client.pk:
+        context["opt_out_url"] = follow_ups_stop_url(booking.client.pk)
+    return context
+
+
+def calendar_attachment(email: OutboundEmail, booking: Booking) -> list:
+    method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "PUBLISH"
+    return [("appointment.ics", ics_for(booking), f"text/calendar; charset=utf-8; method={method}")]
+
+
+# --- Whether it is still needed at the moment of sending ----------------------
+
+
+def still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
+    """Return why an email about this booking should no longer go out, or ""."""
+    if booking.status == Booking.Status.CANCELLED and email.kind not in NOTICES:
+        return "booking cancelled"
+    if kind_of(email).timed and email.kind != "follow_up" and now >= booking.start_at:
+        return "the booking has already started"
+    return ""
+
+
+def follow_up_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
+    reason = still_needed(email, booking, now)
+    if reason:
+        return reason
+    if email.kind == "follow_up" and booking.status not in (
+        Booking.Status.CONFIRMED,
+        Booking.Status.COMPLETED,
+    ):
+        return f"booking marked {booking.get_status_display().lower()}"
+    if booking.client and booking.client.follow_ups_opt_out_at:
+        return "client opted out of follow-ups"
+    return ""
+
+
+def kind_of(email: OutboundEmail) -> EmailKind:
+    from notifications.kinds import kind_get
+
+    return kind_get(email.kind)
+
+
+# --- Previews -----------------------------------------------------------------
+
+
+def demo_booking(user) -> Booking:
+    """Return an unsaved booking with demo people, using the practitioner's real profile."""
+    practitioner = Practitioner.objects.filter(user=user).first() or Practitioner(
+        display_name="Maya Lind",
+        time_zone="Europe/Amsterdam",
+        meeting_url="https://meet.example.com/maya",
+        contact_email="maya@example.com",
+    )
+    practitioner.user = user
+    session_type = SessionType(
+        name="Free assessment call", kind=SessionType.Kind.ASSESSMENT, duration_minutes=20
+    )
+    client = Client(name="Alex Demo", email="alex@example.com", time_zone="Asia/Kolkata")
+    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    return Booking(
+        pk=0,
+        public_id=uuid.uuid4(),
+        practitioner=practitioner,
+        session_type=session_type,
+        client=client,
+        start_at=start,
+        end_at=start + timedelta(minutes=20),
+        client_time_zone="Asia/Kolkata",
+        status=Booking.Status.CONFIRMED,
+        mode=Booking.Mode.COUPLE,
+        partner_name="Sam Demo",
+    )
+
+
+def a_day_before(booking: Booking) -> datetime:
+    return booking.start_at - timedelta(hours=24)
+
+
+# --- Registration -------------------------------------------------------------
+
+
+def _kind(name: str, label: str, subject_line: str, **options) -> EmailKind:
+    options.setdefault("recipients", client_of)
+    options.setdefault("version", once)
+    options.setdefault("context", booking_email_context)
+    options.setdefault("still_needed", still_needed)
+    return EmailKind(
+        name=name, label=label, subject_type=SUBJECT, subject_line=subject_line, **options
+    )
+
+
+def booking_emails_register() -> None:
+    """Register what bookings are and the emails they cause (called once at start-up)."""
+    _subject_type_register(SubjectType(name=SUBJECT, load=booking_load, demo=demo_booking))
+    follow_up = {"context": follow_up_context, "still_needed": follow_up_still_needed}
+    for kind in (
+        _kind(
+            "confirmation",
+            _("Booking confirmation"),
+            "Booked: {when}",
+            attachments=calendar_attachment,
+        ),
+        _kind(
+            "rescheduled",
+            _("Booking moved"),
+            "Moved: your appointment is now {when}",
+            recipients=everyone_on,
+            version=per_time,
+            attachments=calendar_attachment,
+        ),
+        _kind(
+            "cancelled",
+            _("Booking cancelled"),
+            "Cancelled: {when}",
+            recipients=everyone_on,
+            attachments=calendar_attachment,
+        ),
+        _kind(
+            "reminder",
+            _("Reminder"),
+            "Reminder: {when}",
+            version=per_time,
+            timed=True,
+            preview_due=a_day_before,
+        ),
+        _kind(
+            "follow_up",
+            _("Follow-up after the call"),
+            "Thank you for our call",
+            version=per_time,
+            timed=True,
+            **follow_up,
+        ),
+        _kind("missed", _("Sorry we missed you"), "Sorry we missed you", **follow_up),
+        _kind("not_a_fit", _("Referral note (not a fit)"), "Following up on our call", **follow_up),
+        _kind(
+            "new_booking_alert",
+            _("To you: new booking"),
+            "New booking: {when}",
+            recipients=practitioner_of,
+            to_practitioner=True,
+        ),
+        _kind(
+            "cancellation_alert",
+            _("To you: cancellation"),
+            "Cancellation: {when}",
+            recipients=practitioner_of,
+            to_practitioner=True,
+        ),
+    ):
+        kind_register(kind)
+
+
+# --- Queueing (called by booking's services, inside their transaction) --------
+
+
+def _timed_emails_queue(booking: Booking, now: datetime) -> None:
+    """Queue the reminders and, after an assessment call, the follow-up, for the current time."""
+    for offset in booking.session_type.reminder_offsets:
+        due = booking.start_at - offset
+        if due > now:  # a reminder whose moment has passed is skipped, not sent late
+            hours = int(offset.total_seconds() // 3600)
+            emails_queue("reminder", booking, due_at=due, variant=f"{hours}h")
+    if booking.session_type.kind == SessionType.Kind.ASSESSMENT:
+        follow_up_due = booking.end_at + timedelta(hours=settings.FOLLOW_UP_DELAY_HOURS)
+        emails_queue("follow_up", booking, due_at=follow_up_due)
+
+
+def booking_emails_confirmed(booking: Booking, *, now: datetime) -> None:
+    """Queue the confirmation, the practitioner's alert and the booking's timed emails."""
+    emails_queue("confirmation", booking, due_at=now)
+    emails_queue("new_booking_alert", booking, due_at=now)
+    _timed_emails_queue(booking, now)
+
+
+def booking_emails_rescheduled(booking: Booking, *, now: datetime) -> None:
+    """Move the timed emails (every app's) to the new time and tell everyone on the booking."""
+    emails_cancel_timed(subject_type=SUBJECT, subject_id=booking.pk, reason="booking moved")
+    emails_queue("rescheduled", booking, due_at=now)
+    _timed_emails_queue(booking, now)
+
+
+def booking_emails_cancelled(booking: Booking, *, now: datetime, by_practitioner: bool) -> None:
+    """Drop the timed emails, tell everyone on the booking and, if a client cancelled, you."""
+    emails_cancel_timed(subject_type=SUBJECT, subject_id=booking.pk, reason="booking cancelled")
+    emails_queue("cancelled", booking, due_at=now)
+    if not by_practitioner:
+        emails_queue("cancellation_alert", booking, due_at=now)
+
+
+def booking_emails_outcome(booking: Booking, *, now: datetime) -> None:
+    """Replace the follow-up to match the outcome the practitioner marked."""
+    outcome_kinds = {
+        Booking.Status.NO_SHOW: ("missed", "marked no-show"),
+        Booking.Status.NOT_A_FIT: ("not_a_fit", "marked not a fit"),
     }
-    if "opt_out_url" in context:
-        headers["List-Unsubscribe"] = f"<{context['opt_out_url']}>"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{email.kind}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_email],
-        reply_to=[practitioner.contact_email]
-        if practitioner.contact_email and not spec.to_practitioner
-        else None,
-        headers=headers,
-    )
-    message.attach_alternative(render_to_string(f"emails/{email.kind}.html", context), "text/html")
-    if spec.attach_ics:
-        method = "CANCEL" if email.booking.status == Booking.Status.CANCELLED else "PUBLISH"
-        message.attach(
-            "appointment.ics",
-            ics_for(email.booking),
-            f"text/calendar; charset=utf-8; method={method}",
+    if booking.status in outcome_kinds:
+        kind, reason = outcome_kinds[booking.status]
+        emails_cancel_pending(
+            subject_type=SUBJECT, subject_id=booking.pk, kinds=["follow_up"], reason=reason
         )
-    return message
+        emails_queue(kind, booking, due_at=now)

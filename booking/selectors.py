@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BigIntegerField, Case, Q, QuerySet, When
 from django.utils import timezone
 
 from clients.models import Client
+from clients.selectors import clients_by_email
 
 from . import slots
 from .db import EpochSeconds
@@ -109,16 +111,17 @@ def slot_engine_inputs(
         When(session_type=session_type.pk, then=EpochSeconds("start_at")),
         output_field=BigIntegerField(),
     )
+    live = Booking.objects.filter(live_bookings_q(now), practitioner=practitioner)
+    if exclude_booking_id is not None:
+        live = live.exclude(pk=exclude_booking_id)
     rows = (
-        Booking.objects.filter(live_bookings_q(now), practitioner=practitioner)
         # Bounded on both sides so the (practitioner, blocked_start) index scan stops
         # at the range; a booking blocks less than a day (see MAX_DURATION).
-        .filter(
+        live.filter(
             blocked_start__gte=range_start - timedelta(days=1),
             blocked_start__lt=range_end,
             blocked_end__gt=range_start,
         )
-        .exclude(pk=exclude_booking_id)
         .order_by()  # the engine sorts; the model's ordering would only make the database sort
         .values_list(EpochSeconds("blocked_start"), EpochSeconds("blocked_end"), counted_start)
     )
@@ -175,7 +178,7 @@ def client_is_returning(email: str, now: datetime | None = None) -> bool:
         status=Booking.Status.CONFIRMED, start_at__lte=now
     )
     return (
-        Client.objects.filter(email__iexact=email.strip())
+        clients_by_email(email)
         .filter(
             Q(status__in=[Client.Status.CLIENT, Client.Status.FORMER])
             | Q(bookings__in=Booking.objects.filter(had_call, session_type__kind="assessment"))
@@ -194,3 +197,32 @@ def booking_by_public_id(public_id: UUID) -> Booking:
 def nearest_slots(found: list[datetime], target: datetime, count: int = 3) -> list[datetime]:
     """Return up to ``count`` free times closest to ``target``, for "this time was just taken"."""
     return slots.nearest(found, target, count)
+
+
+def session_type_for_returning_clients(practitioner_id: int) -> SessionType | None:
+    """Return the offer a client books after an assessment call (the first active session).
+
+    Follow-up emails link to it by its slug, whatever the practitioner named it.
+    """
+    return (
+        SessionType.objects.filter(
+            practitioner_id=practitioner_id, kind=SessionType.Kind.SESSION, active=True
+        )
+        .order_by("position", "name")
+        .first()
+    )
+
+
+def booking_manage_link_expires(booking: Booking) -> datetime:
+    """Return when a booking's manage link stops working."""
+    return booking.end_at + timedelta(days=settings.BOOKING_MANAGE_LINK_DAYS)
+
+
+def booking_change_cutoff(booking: Booking) -> datetime:
+    """Return the last moment a client may move or cancel this booking online."""
+    return booking.start_at - timedelta(hours=booking.session_type.change_cutoff_hours)
+
+
+def booking_can_change(booking: Booking, now: datetime) -> bool:
+    """Return whether a client may still move or cancel this booking online."""
+    return booking.status == Booking.Status.CONFIRMED and now <= booking_change_cutoff(booking)

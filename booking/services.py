@@ -21,24 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.services import client_get_or_create_for_booking
+from lib.errors import DomainError
 
-from . import outbox, slots
+from . import emails, events, slots
 from .models import Booking, Practitioner, SessionType
-from .selectors import client_is_returning, slot_engine_inputs
+from .selectors import booking_can_change, client_is_returning, slot_engine_inputs
 
 logger = logging.getLogger(__name__)
 
 
-class BookingError(Exception):
+class BookingError(DomainError):
     """A booking request that cannot be carried out; ``message`` is for the client."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class SlotUnavailable(BookingError):
@@ -202,7 +195,7 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
     if booking.status != Booking.Status.HELD:
         raise SlotUnavailable(_("Sorry, this time was just taken."))
     session_type = booking.session_type
-    if booking.held_until <= now:
+    if booking.held_until is None or booking.held_until <= now:
         _check_slot(
             session_type=session_type,
             slot_start=booking.start_at,
@@ -228,25 +221,15 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
     booking.confirmed_at = now
     booking.held_until = None
     booking.save()
-    outbox.booking_emails_confirmed(booking, now=now)
-    _intakes_create(booking)
+    emails.booking_emails_confirmed(booking, now=now)
+    events.booking_confirmed.send(events.BookingConfirmed(booking=booking, now=now))
     return booking
-
-
-def _intakes_create(booking: Booking) -> None:
-    """Create the booking's questionnaires, when the intake app is installed."""
-    try:
-        from assessments.services import intakes_create_for_booking
-    except ImportError:
-        return
-    intakes_create_for_booking(booking=booking)
 
 
 def _check_change_allowed(booking: Booking, now: datetime) -> None:
     if booking.status != Booking.Status.CONFIRMED:
         raise BookingError(_("This booking can no longer be changed."), code="not_confirmed")
-    cutoff = booking.start_at - timedelta(hours=booking.session_type.change_cutoff_hours)
-    if now > cutoff:
+    if not booking_can_change(booking, now):
         raise ChangeTooLate(
             _("It is too close to the appointment to change it online."), code="too_late"
         )
@@ -264,6 +247,7 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     _check_slot(
         session_type=session_type, slot_start=new_start, now=now, exclude_booking_id=booking.pk
     )
+    previous_start = booking.start_at
     blocked = _blocked_range(session_type, new_start)
     _release_expired_holds(practitioner=booking.practitioner, now=now, blocked=blocked)
     for field, value in blocked.items():
@@ -275,7 +259,10 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     except IntegrityError as error:
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
-    outbox.booking_emails_rescheduled(booking, now=now)
+    emails.booking_emails_rescheduled(booking, now=now)
+    events.booking_rescheduled.send(
+        events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
+    )
     return booking
 
 
@@ -292,7 +279,10 @@ def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Bookin
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
-    outbox.booking_emails_cancelled(booking, now=now, by_practitioner=by_practitioner)
+    emails.booking_emails_cancelled(booking, now=now, by_practitioner=by_practitioner)
+    events.booking_cancelled.send(
+        events.BookingCancelled(booking=booking, by_practitioner=by_practitioner, now=now)
+    )
     return booking
 
 
@@ -318,7 +308,7 @@ def booking_outcome_mark(*, booking: Booking, outcome: str) -> Booking:
         raise BookingError(_("This booking has not happened yet."), code="not_yet")
     booking.status = outcome
     booking.save(update_fields=["status"])
-    outbox.booking_emails_outcome(booking, now=now)
+    emails.booking_emails_outcome(booking, now=now)
     return booking
 
 

@@ -14,5 +14,4 @@ urlpatterns = [
     path("b/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
     path("b/<str:token>/cancel/", views.cancel, name="cancel"),
     path("b/<str:token>/reschedule/", views.reschedule, name="reschedule"),
-    path("follow-ups/stop/<str:token>/", views.follow_ups_stop, name="follow_ups_stop"),
 ]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,19 +13,16 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.links import intake_path
-from assessments.selectors import intake_for_client
-from clients.models import Client
-from clients.services import client_follow_ups_stop
-
-from . import selectors, services, timezones
-from .emails import OPT_OUT_SALT, ics_for
+from . import events, selectors, services, timezones
+from .emails import ics_for
 from .formatting import short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .links import manage_path
 from .models import Booking, SessionType
 from .picker import picker_week
 from .tokens import BadToken, hold_token_make, hold_token_read, manage_token_read
+
+logger = logging.getLogger(__name__)
 
 SLOT_PAGE_CACHE_SECONDS = 90
 
@@ -45,7 +41,7 @@ def _booking_for_manage_token(token: str) -> Booking:
         booking = selectors.booking_by_public_id(public_id)
     except (BadToken, Booking.DoesNotExist):
         raise Http404("This link is not valid") from None
-    expires = booking.end_at + timedelta(days=settings.BOOKING_MANAGE_LINK_DAYS)
+    expires = selectors.booking_manage_link_expires(booking)
     if booking.status == Booking.Status.HELD or timezone.now() > expires:
         raise Http404("This link has expired")
     return booking
@@ -134,6 +130,50 @@ def _picker_response(
     return response
 
 
+def _booking_picker(request, session_type: SessionType, **options):
+    """The picker for a new booking: choosing a time holds it."""
+    return _picker_response(
+        request,
+        session_type=session_type,
+        action=reverse("booking:hold", args=[session_type.slug]),
+        page_url=reverse("booking:slots", args=[session_type.slug]),
+        **options,
+    )
+
+
+def _reschedule_picker(request, booking: Booking, token: str, **options):
+    """The picker for moving a booking: choosing a time moves it."""
+    page_url = reverse("booking:reschedule", args=[token])
+    return _picker_response(
+        request,
+        session_type=booking.session_type,
+        action=page_url,
+        page_url=page_url,
+        booking=booking,
+        **options,
+    )
+
+
+def _cache_get(key: str):
+    """Return a cached page, or None when it is not cached or the cache is down.
+
+    The page cache is an optimisation: with Redis down, visitors still see times
+    and book (rendered fresh), instead of an error page.
+    """
+    try:
+        return cache.get(key)
+    except Exception:  # the cache backend's connection errors have no common base
+        logger.warning("slot page cache unavailable; rendering without it", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, content: bytes) -> None:
+    try:
+        cache.set(key, content, timeout=SLOT_PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("slot page cache unavailable; page not cached", exc_info=True)
+
+
 def _week_key(raw: str) -> str:
     """Return ?week= as YYYY-MM-DD, or "" when it is absent or not a date."""
     try:
@@ -159,16 +199,10 @@ def slot_picker(request, slug: str):
     week = _week_key(request.GET.get("week", ""))
     minute = int(timezone.now().timestamp() // 60)
     key = f"slot-page:{stamp.session_type_id}:{stamp.calendar_version}:{zone_name}:{week}:{minute}"
-    content = cache.get(key)
+    content = _cache_get(key)
     if content is None:
-        session_type = _session_type_or_404(slug)
-        response = _picker_response(
-            request,
-            session_type=session_type,
-            action=reverse("booking:hold", args=[slug]),
-            page_url=reverse("booking:slots", args=[slug]),
-        )
-        cache.set(key, response.content, timeout=SLOT_PAGE_CACHE_SECONDS)
+        response = _booking_picker(request, _session_type_or_404(slug))
+        _cache_set(key, response.content)
         return response
     response = HttpResponse(content)
     if timezones.canonical(request.GET.get("tz")) == zone_name:
@@ -185,15 +219,7 @@ def hold(request, slug: str):
     session_type = _session_type_or_404(slug)
     form = SlotChoiceForm(request.POST)
     if not form.is_valid():
-        error = _form_problem(form)
-        return _picker_response(
-            request,
-            session_type=session_type,
-            action=reverse("booking:hold", args=[slug]),
-            page_url=reverse("booking:slots", args=[slug]),
-            error=error,
-            status=400,
-        )
+        return _booking_picker(request, session_type, error=_form_problem(form), status=400)
     slot_start = form.cleaned_data["slot"]
     try:
         booking = services.booking_hold(
@@ -202,14 +228,8 @@ def hold(request, slug: str):
             client_time_zone=form.cleaned_data["tz"],
         )
     except services.SlotUnavailable as error:
-        return _picker_response(
-            request,
-            session_type=session_type,
-            action=reverse("booking:hold", args=[slug]),
-            page_url=reverse("booking:slots", args=[slug]),
-            error=error,
-            tried_slot=slot_start,
-            status=409,
+        return _booking_picker(
+            request, session_type, error=error, tried_slot=slot_start, status=409
         )
     token = hold_token_make(
         public_id=booking.public_id, session_type_slug=slug, slot_start=booking.start_at
@@ -224,7 +244,7 @@ def details(request, token: str):
     try:
         held = hold_token_read(token)
     except BadToken:
-        return render(request, "booking/link_invalid.html", status=404)
+        return render(request, "link_invalid.html", status=404)
     session_type = _session_type_or_404(held.session_type_slug)
     booking = Booking.objects.filter(public_id=held.public_id).only("status", "held_until").first()
     if (
@@ -232,7 +252,7 @@ def details(request, token: str):
         and booking.status == Booking.Status.CONFIRMED
         and request.method == "GET"
     ):
-        return render(request, "booking/link_invalid.html", {"already_booked": True}, status=410)
+        return render(request, "link_invalid.html", {"already_booked": True}, status=410)
     zone_name = timezones.visitor_zone(request, default=session_type.practitioner.time_zone)
 
     form = ClientDetailsForm(
@@ -246,14 +266,8 @@ def details(request, token: str):
             form.add_error("email", not_returning.message)
             error = not_returning
         except services.SlotUnavailable as unavailable:
-            return _picker_response(
-                request,
-                session_type=session_type,
-                action=reverse("booking:hold", args=[session_type.slug]),
-                page_url=reverse("booking:slots", args=[session_type.slug]),
-                error=unavailable,
-                tried_slot=held.slot_start,
-                status=409,
+            return _booking_picker(
+                request, session_type, error=unavailable, tried_slot=held.slot_start, status=409
             )
         else:
             response = redirect(manage_path(confirmed) + "?booked=1")
@@ -279,15 +293,13 @@ def details(request, token: str):
 def manage(request, token: str):
     booking = _booking_for_manage_token(token)
     now = timezone.now()
-    cutoff = booking.start_at - timedelta(hours=booking.session_type.change_cutoff_hours)
-    intake = intake_for_client(booking, now=now)
     context = {
         "booking": booking,
-        "intake": intake,
-        "intake_path": intake_path(intake) if intake else "",
+        # Sections other apps add, e.g. the questionnaire's "Before we talk".
+        "panels": events.manage_page_panels.collect(events.ManagePage(booking=booking, now=now)),
         "token": token,
         "practitioner": booking.practitioner,
-        "can_change": booking.status == Booking.Status.CONFIRMED and now <= cutoff,
+        "can_change": selectors.booking_can_change(booking, now),
         "cutoff_hours": booking.session_type.change_cutoff_hours,
         "is_past": booking.end_at <= now,
         "flash": next((key for key in ("booked", "moved", "cancelled") if key in request.GET), ""),
@@ -322,53 +334,18 @@ def cancel(request, token: str):
 @require_http_methods(["GET", "POST"])
 def reschedule(request, token: str):
     booking = _booking_for_manage_token(token)
-    page_url = reverse("booking:reschedule", args=[token])
     if booking.status != Booking.Status.CONFIRMED:
         return redirect("booking:manage", token=token)
-    if request.method == "POST":
-        form = SlotChoiceForm(request.POST)
-        if form.is_valid():
-            try:
-                services.booking_reschedule(booking=booking, new_start=form.cleaned_data["slot"])
-            except services.BookingError as error:
-                return _picker_response(
-                    request,
-                    session_type=booking.session_type,
-                    action=page_url,
-                    page_url=page_url,
-                    booking=booking,
-                    error=error,
-                    tried_slot=form.cleaned_data["slot"],
-                    status=409,
-                )
-            return redirect(reverse("booking:manage", args=[token]) + "?moved=1")
-        error = _form_problem(form)
-        return _picker_response(
-            request,
-            session_type=booking.session_type,
-            action=page_url,
-            page_url=page_url,
-            booking=booking,
-            error=error,
-            status=400,
-        )
-    return _picker_response(
-        request,
-        session_type=booking.session_type,
-        action=page_url,
-        page_url=page_url,
-        booking=booking,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def follow_ups_stop(request, token: str):
-    """Let a client stop follow-up emails from the link in one, in two clicks (no login)."""
+    if request.method == "GET":
+        return _reschedule_picker(request, booking, token)
+    form = SlotChoiceForm(request.POST)
+    if not form.is_valid():
+        return _reschedule_picker(request, booking, token, error=_form_problem(form), status=400)
+    new_start = form.cleaned_data["slot"]
     try:
-        client_id = signing.loads(token, salt=OPT_OUT_SALT)
-        client = Client.objects.get(pk=client_id)
-    except (signing.BadSignature, Client.DoesNotExist, TypeError, ValueError):
-        return render(request, "booking/link_invalid.html", status=404)
-    if request.method == "POST":
-        client = client_follow_ups_stop(client_id=client.pk, now=timezone.now())
-    return render(request, "booking/follow_ups_stop.html", {"client": client})
+        services.booking_reschedule(booking=booking, new_start=new_start)
+    except services.BookingError as error:
+        return _reschedule_picker(
+            request, booking, token, error=error, tried_slot=new_start, status=409
+        )
+    return redirect(reverse("booking:manage", args=[token]) + "?moved=1")

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 
 from .models import Client
+from .selectors import clients_by_email
 
 
 @transaction.atomic
@@ -16,11 +17,13 @@ def client_get_or_create_for_booking(
     A returning client's time zone and consent time are refreshed; their name in
     our records is kept, since the practitioner may have corrected it.
     """
-    email = email.strip()
-    client = Client.objects.select_for_update().filter(email__iexact=email).first()
+    client = clients_by_email(email).select_for_update().first()
     if client is None:
         return Client.objects.create(
-            name=name.strip(), email=email, time_zone=time_zone, privacy_consent_at=consent_at
+            name=name.strip(),
+            email=email.strip(),
+            time_zone=time_zone,
+            privacy_consent_at=consent_at,
         )
     client.time_zone = time_zone
     client.privacy_consent_at = consent_at
@@ -46,8 +49,7 @@ def client_get_or_create_for_invitation(*, name: str, email: str, time_zone: str
     the invitation, so their answers are theirs alone, and their consent is
     recorded when they agree to the privacy notice before answering.
     """
-    email = email.strip()
-    client = Client.objects.select_for_update().filter(email__iexact=email).first()
+    client = clients_by_email(email).select_for_update().first()
     if client is None:
-        client = Client.objects.create(name=name.strip(), email=email, time_zone=time_zone)
+        client = Client.objects.create(name=name.strip(), email=email.strip(), time_zone=time_zone)
     return client

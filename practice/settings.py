@@ -43,9 +43,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "health_check",
+    # The apps depend one way, each only on those listed before it (see
+    # docs/architecture.md); ready() runs in this order, so kinds of email are
+    # registered before the apps above extend them.
+    "notifications",
     "clients",
     "booking",
     "assessments",
+    "office",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +110,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # The cache only speeds pages up: with Redis down a page must answer
+            # at once without it, not wait for the default (no) timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -147,7 +156,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "booking.tasks.outbox_sweep_task", "schedule": 60},
+    "outbox-sweep": {"task": "notifications.tasks.outbox_sweep_task", "schedule": 60},
     "booking-holds-purge": {"task": "booking.tasks.booking_holds_purge_task", "schedule": 15 * 60},
 }
 

@@ -1,12 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 admin.site.site_header = "Scales"
 admin.site.site_title = "Scales"
 admin.site.index_title = "Your practice"
 
+# For the host's monitoring: 200 when everything works, 500 naming what does not.
+health = HealthCheckView.as_view(
+    checks=[
+        "health_check.checks.Database",
+        "health_check.checks.Cache",
+        "notifications.health.Broker",
+        "notifications.health.OutboxSweep",
+    ]
+)
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("intake/", include("assessments.urls")),
+    path("", include("clients.urls")),
     path("", include("booking.urls")),
 ]

@@ -1,13 +1,16 @@
+"""Clients in the office: their bookings, questionnaires and emails on one page."""
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from assessments.admin import report_url
 from assessments.models import Intake
-from booking.admin_emails import EmailInline
 from booking.models import Booking
+from clients.models import Client
+from notifications.selectors import emails_to_client
 
-from .models import Client
+from .emails import emails_table
+from .questionnaires import report_url
 
 
 class BookingInline(admin.TabularInline):
@@ -54,5 +57,15 @@ class ClientAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "status", "time_zone", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "email")
-    readonly_fields = ("privacy_consent_at", "follow_ups_opt_out_at", "created_at", "updated_at")
-    inlines = [BookingInline, IntakeInline, EmailInline]
+    readonly_fields = (
+        "privacy_consent_at",
+        "follow_ups_opt_out_at",
+        "created_at",
+        "updated_at",
+        "emails",
+    )
+    inlines = [BookingInline, IntakeInline]
+
+    @admin.display(description=_("emails"))
+    def emails(self, obj):
+        return emails_table(emails_to_client(obj.pk)) if obj.pk else "—"

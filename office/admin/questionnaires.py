@@ -15,11 +15,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from assessments import views
+from assessments.models import Instrument, Intake
+from assessments.selectors import STATUS_LABELS, intake_summary
 from booking.models import Booking
-
-from . import views
-from .models import Instrument, Intake
-from .selectors import STATUS_LABELS, intake_summary
 
 
 @admin.register(Instrument)
@@ -125,7 +124,7 @@ class IntakeAdmin(admin.ModelAdmin):
         )
 
 
-# --- For the booking pages (booking.admin) ------------------------------------
+# --- For the booking pages (office.admin.bookings) ------------------------------------
 
 
 def booking_questionnaire_status(booking: Booking) -> str:

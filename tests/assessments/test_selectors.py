@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,26 +15,22 @@ from assessments.selectors import (
     intake_summary,
     intake_unfinished_for_booking,
 )
-from booking import outbox
-from booking.models import Booking, OutboundEmail
+from booking.models import Booking
+from notifications import delivery
+from notifications.models import OutboundEmail
 
+from ..clock import NOW, TUESDAY_9
+from ..emails import email_row
 from ..factories import BookingFactory, IntakeFactory
-from .conftest import NOW, TUESDAY_9
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def completed(**extra):
     return {"status": Intake.Status.COMPLETED, "submitted_at": NOW, **extra}
 
 
-def test_the_nudge_waits_for_the_client_only(couple_booking):
+def test_it_counts_only_the_clients_answers_as_unfinished_for_the_nudge(couple_booking):
     IntakeFactory(booking=couple_booking, status=Intake.Status.IN_PROGRESS)
     IntakeFactory(booking=couple_booking, role=Intake.Role.PARTNER, **completed())
 
@@ -48,11 +43,11 @@ def test_the_nudge_waits_for_the_client_only(couple_booking):
     assert intake_unfinished_for_booking(couple_booking) is False
 
 
-def test_there_is_nothing_to_nudge_without_an_intake(solo_booking):
+def test_it_finds_nothing_to_nudge_without_an_intake(solo_booking):
     assert intake_unfinished_for_booking(solo_booking) is False
 
 
-def test_the_manage_page_gets_the_clients_own_intake_while_its_link_works(couple_booking, frozen):
+def test_it_gives_the_manage_page_the_clients_own_intake_while_its_link_works(couple_booking):
     ana_intake = IntakeFactory(booking=couple_booking)
     IntakeFactory(booking=couple_booking, role=Intake.Role.PARTNER)
 
@@ -106,31 +101,29 @@ def test_it_sums_up_in_the_same_query(assessment):
 
 
 def nudge(booking):
-    return OutboundEmail.objects.create(
-        kind=OutboundEmail.Kind.INTAKE_NUDGE,
-        booking=booking,
-        client=booking.client,
-        to_email=booking.client.email,
+    return email_row(
+        booking,
+        "intake_nudge",
+        booking.client.email,
         due_at=NOW,
         status=OutboundEmail.Status.SENDING,
         queued_at=NOW,
-        dedupe_key=f"nudge:{booking.pk}",
     )
 
 
-def test_the_nudge_goes_out_with_the_link_while_answers_are_missing(ana_intake):
+def test_it_sends_the_nudge_with_the_link_while_answers_are_missing(ana_intake):
     email = nudge(ana_intake.booking)
 
-    assert outbox.outbox_send(email.pk) == "sent"
+    assert delivery.outbox_send(email.pk) == "sent"
     [message] = mail.outbox
     assert intake_path(ana_intake) in message.body
 
 
-def test_the_nudge_is_dropped_once_the_answers_are_sent(ana_intake):
+def test_it_drops_the_nudge_once_the_answers_are_sent(ana_intake):
     Intake.objects.filter(pk=ana_intake.pk).update(**completed(consent_at=NOW))
     email = nudge(ana_intake.booking)
 
-    assert outbox.outbox_send(email.pk) == "cancelled"
+    assert delivery.outbox_send(email.pk) == "cancelled"
     email.refresh_from_db()
     assert email.last_error == "questionnaire already completed"
     assert mail.outbox == []

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 
 from booking import services
@@ -11,20 +10,10 @@ from booking.models import Booking
 from booking.selectors import slots_for
 from clients.models import Client
 
+from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory
 
-# Monday 2 March 2026, 08:00 UTC (09:00 in Amsterdam): a plain winter week.
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-# Tuesday 3 March 09:00 Amsterdam = 08:00 UTC: the first slot after 12 h notice.
-TUESDAY_9 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def details(**overrides) -> services.ClientDetails:
@@ -95,9 +84,9 @@ def test_it_refuses_a_slot_inside_another_bookings_buffer(assessment):
     )
 
 
-def test_it_releases_a_lapsed_hold_to_the_next_visitor(assessment, frozen):
+def test_it_releases_a_lapsed_hold_to_the_next_visitor(assessment, time_machine):
     services.booking_hold(session_type=assessment, slot_start=TUESDAY_9, client_time_zone="UTC")
-    frozen.shift(timedelta(minutes=11))
+    time_machine.shift(timedelta(minutes=11))
     second = services.booking_hold(
         session_type=assessment, slot_start=TUESDAY_9, client_time_zone="UTC"
     )
@@ -146,20 +135,20 @@ def test_it_makes_one_booking_from_a_double_submit(assessment):
     assert Booking.objects.filter(status="confirmed").count() == 1
 
 
-def test_it_honours_a_lapsed_hold_nobody_took(assessment, frozen):
+def test_it_honours_a_lapsed_hold_nobody_took(assessment, time_machine):
     held = services.booking_hold(
         session_type=assessment, slot_start=TUESDAY_9, client_time_zone="UTC"
     )
-    frozen.shift(timedelta(minutes=30))
+    time_machine.shift(timedelta(minutes=30))
     booking = services.booking_confirm(public_id=held.public_id, details=details())
     assert booking.status == Booking.Status.CONFIRMED
 
 
-def test_it_refuses_a_lapsed_hold_someone_else_took(assessment, frozen):
+def test_it_refuses_a_lapsed_hold_someone_else_took(assessment, time_machine):
     held = services.booking_hold(
         session_type=assessment, slot_start=TUESDAY_9, client_time_zone="UTC"
     )
-    frozen.shift(timedelta(minutes=11))
+    time_machine.shift(timedelta(minutes=11))
     hold_and_confirm(assessment, email="other@example.com")
     with pytest.raises(services.SlotUnavailable):
         services.booking_confirm(public_id=held.public_id, details=details())
@@ -219,9 +208,9 @@ def test_it_refuses_to_reschedule_onto_a_taken_time(assessment):
     assert booking.start_at == TUESDAY_9
 
 
-def test_it_refuses_changes_after_the_cutoff(assessment, frozen):
+def test_it_refuses_changes_after_the_cutoff(assessment, time_machine):
     booking = hold_and_confirm(assessment)
-    frozen.move_to(TUESDAY_9 - timedelta(hours=11))
+    time_machine.move_to(TUESDAY_9 - timedelta(hours=11))
     with pytest.raises(services.ChangeTooLate):
         services.booking_cancel(booking=booking)
     with pytest.raises(services.ChangeTooLate):
@@ -230,9 +219,9 @@ def test_it_refuses_changes_after_the_cutoff(assessment, frozen):
     assert booking.status == Booking.Status.CONFIRMED
 
 
-def test_it_lets_the_practitioner_cancel_at_any_time(assessment, frozen):
+def test_it_lets_the_practitioner_cancel_at_any_time(assessment, time_machine):
     booking = hold_and_confirm(assessment)
-    frozen.move_to(TUESDAY_9 - timedelta(hours=1))
+    time_machine.move_to(TUESDAY_9 - timedelta(hours=1))
     cancelled = services.booking_cancel(booking=booking, by_practitioner=True)
     assert cancelled.status == Booking.Status.CANCELLED
     assert cancelled.cancelled_at == TUESDAY_9 - timedelta(hours=1)
@@ -260,16 +249,16 @@ def test_it_rolls_back_everything_when_a_later_step_fails(assessment, monkeypatc
     assert mail.outbox == []
 
 
-def test_it_purges_only_long_lapsed_holds(assessment, frozen):
+def test_it_purges_only_long_lapsed_holds(assessment, time_machine):
     old = services.booking_hold(
         session_type=assessment, slot_start=TUESDAY_9, client_time_zone="UTC"
     )
-    frozen.shift(timedelta(minutes=55))
+    time_machine.shift(timedelta(minutes=55))
     recent = services.booking_hold(
         session_type=assessment, slot_start=TUESDAY_9 + timedelta(hours=1), client_time_zone="UTC"
     )
     confirmed = hold_and_confirm(assessment, start=TUESDAY_9 + timedelta(hours=2))
-    frozen.shift(timedelta(minutes=30))
+    time_machine.shift(timedelta(minutes=30))
     assert services.booking_holds_purge() == 1
     remaining = set(Booking.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, confirmed.pk}

@@ -4,7 +4,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
@@ -13,18 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from booking.models import Booking
 from booking.tokens import manage_token_make
 
+from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory
 
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 Amsterdam
-TUESDAY_9 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def details_data(**overrides) -> dict:
@@ -222,11 +213,11 @@ def test_it_404s_on_bad_manage_links(client, assessment, token):
     assert client.post(f"/b/{token}/cancel/").status_code == 404
 
 
-def test_it_expires_manage_links_weeks_after_the_booking(client, assessment, frozen):
+def test_it_expires_manage_links_weeks_after_the_booking(client, assessment, time_machine):
     booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
     url = f"/b/{manage_token_make(booking.public_id)}/"
     assert client.get(url).status_code == 200
-    frozen.move_to(TUESDAY_9 + timedelta(days=61))
+    time_machine.move_to(TUESDAY_9 + timedelta(days=61))
     assert client.get(url).status_code == 404
 
 
@@ -249,9 +240,9 @@ def test_it_reschedules_from_the_manage_link(client, assessment):
     assert Booking.objects.get().start_at == new_slot
 
 
-def test_it_explains_the_cutoff_and_how_to_reach_the_practitioner(client, assessment, frozen):
+def test_it_explains_the_cutoff_and_how_to_reach_the_practitioner(client, assessment, time_machine):
     manage = book(client, assessment)["Location"].split("?")[0]
-    frozen.move_to(TUESDAY_9 - timedelta(hours=2))
+    time_machine.move_to(TUESDAY_9 - timedelta(hours=2))
     page = client.get(manage).content.decode()
     assert "can no longer be changed online" in page
     assert "mailto:maya@example.com" in page
@@ -261,7 +252,7 @@ def test_it_explains_the_cutoff_and_how_to_reach_the_practitioner(client, assess
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
 
 
-def test_the_picker_uses_the_same_queries_whatever_the_calendar_size(client, assessment):
+def test_it_lists_times_in_the_same_queries_whatever_the_calendar_size(client, assessment):
     def count_queries() -> int:
         cache.clear()  # measure the page as built, not as cached
         with CaptureQueriesContext(connection) as queries:
@@ -278,14 +269,14 @@ def test_the_picker_uses_the_same_queries_whatever_the_calendar_size(client, ass
     assert count_queries() == few <= 5
 
 
-def test_a_cached_picker_costs_one_query(client, assessment):
+def test_it_serves_a_cached_picker_in_one_query(client, assessment):
     client.get("/book/assessment-call/?tz=UTC")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/book/assessment-call/?tz=UTC").status_code == 200
     assert len(queries) == 1  # the session type and its practitioner's calendar version
 
 
-def test_the_manage_page_uses_a_fixed_number_of_queries(client, assessment):
+def test_it_shows_the_manage_page_in_a_fixed_number_of_queries(client, assessment):
     booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/b/{manage_token_make(booking.public_id)}/")
@@ -310,7 +301,7 @@ def test_it_maps_legacy_zone_names_browsers_report(client, assessment):
     assert Booking.objects.get().client_time_zone == "Europe/Kyiv"
 
 
-def test_a_cached_picker_never_shows_a_time_just_taken(client, assessment):
+def test_it_never_shows_a_time_just_taken_from_the_cache(client, assessment):
     slot = 'value="2026-03-03T08:00:00+00:00"'
     assert slot in client.get("/book/assessment-call/?tz=UTC").content.decode()
     assert slot in client.get("/book/assessment-call/?tz=UTC").content.decode()  # from cache
@@ -318,14 +309,14 @@ def test_a_cached_picker_never_shows_a_time_just_taken(client, assessment):
     assert slot not in client.get("/book/assessment-call/?tz=UTC").content.decode()
 
 
-def test_a_cached_picker_moves_on_with_the_clock(client, assessment, frozen):
+def test_it_moves_a_cached_picker_on_with_the_clock(client, assessment, time_machine):
     slot = 'value="2026-03-03T08:00:00+00:00"'
     assert slot in client.get("/book/assessment-call/?tz=UTC").content.decode()
-    frozen.move_to(TUESDAY_9 - timedelta(hours=11, minutes=59))  # now inside the 12 h notice
+    time_machine.move_to(TUESDAY_9 - timedelta(hours=11, minutes=59))  # now inside the 12 h notice
     assert slot not in client.get("/book/assessment-call/?tz=UTC").content.decode()
 
 
-def test_a_cached_picker_reflects_new_hours_from_the_admin(client, assessment, maya):
+def test_it_reflects_new_hours_from_the_office_in_a_cached_picker(client, assessment, maya):
     slot = 'value="2026-03-03T08:00:00+00:00"'
     assert slot in client.get("/book/assessment-call/?tz=UTC").content.decode()
     client.force_login(maya.user)
@@ -358,3 +349,36 @@ def test_a_cached_picker_reflects_new_hours_from_the_admin(client, assessment, m
     assert response.status_code == 302, response.content.decode()[:3000]
     client.logout()
     assert slot not in client.get("/book/assessment-call/?tz=UTC").content.decode()
+
+
+DOWN_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here: Redis is down
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_it_lists_and_holds_times_while_the_cache_is_down(client, assessment, settings):
+    settings.CACHES = DOWN_CACHE
+    response = client.get("/book/assessment-call/?tz=Asia/Kolkata")
+    assert response.status_code == 200
+    assert TUESDAY_9.isoformat() in response.content.decode()
+    assert book(client, assessment).status_code == 302
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_it_shows_the_questionnaire_panel_on_an_assessment_calls_manage_page(client, assessment):
+    response = book(client, assessment)
+    page = client.get(response["Location"]).content.decode()
+    assert "Before we talk" in page
+    assert "/intake/" in page
+
+
+def test_it_shows_no_questionnaire_panel_for_a_single_session(client, single_session):
+    ClientFactory(email="ana@example.com", status="client")
+    response = book(client, single_session, slot=TUESDAY_9 + timedelta(hours=1))
+    assert response.status_code == 302, response.content.decode()[:300]
+    page = client.get(response["Location"]).content.decode()
+    assert "Before we talk" not in page

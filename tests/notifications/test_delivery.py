@@ -1,34 +1,29 @@
-"""booking.outbox: what is queued for each event, and delivery at most once."""
+"""notifications.delivery and what booking queues: each email at the right time, at most once."""
 
 import smtplib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from booking import outbox, services
-from booking.models import Booking, OutboundEmail
-from booking.tasks import outbox_sweep_task
+from booking import emails as booking_emails
+from booking import services
+from booking.models import Booking
+from notifications import delivery
+from notifications.models import OutboundEmail
+from notifications.selectors import emails_about
+from notifications.services import outbox_send_again
+from notifications.tasks import outbox_sweep_task
 
+from ..clock import NOW, THURSDAY_9
 from ..factories import BookingFactory, ClientFactory
 
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 Amsterdam
-THURSDAY_9 = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)  # 72 h ahead
-
-Kind = OutboundEmail.Kind
 Status = OutboundEmail.Status
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def book(session_type, start=THURSDAY_9, **details) -> Booking:
@@ -43,7 +38,7 @@ def book(session_type, start=THURSDAY_9, **details) -> Booking:
 
 def rows(booking) -> dict[str, list[tuple[datetime, str]]]:
     result: dict[str, list[tuple[datetime, str]]] = {}
-    for email in booking.emails.order_by("due_at"):
+    for email in emails_about("booking", booking.pk):
         result.setdefault(email.kind, []).append((email.due_at, email.status))
     return result
 
@@ -51,8 +46,8 @@ def rows(booking) -> dict[str, list[tuple[datetime, str]]]:
 def deliver() -> list:
     """Run sweeps and sends in-process until nothing is due; return the messages sent."""
     before = len(mail.outbox)
-    for email_id in outbox.outbox_claim_due():
-        outbox.outbox_send(email_id)
+    for email_id in delivery.outbox_claim_due():
+        delivery.outbox_send(email_id)
     return mail.outbox[before:]
 
 
@@ -63,23 +58,23 @@ def deliver_kind(kind: str) -> list:
 def test_it_queues_everything_a_confirmed_call_needs(assessment):
     booking = book(assessment)
     queued = rows(booking)
-    assert queued[Kind.CONFIRMATION] == [(NOW, Status.SCHEDULED)]
-    assert queued[Kind.NEW_BOOKING_ALERT] == [(NOW, Status.SCHEDULED)]
-    assert queued[Kind.REMINDER] == [
+    assert queued["confirmation"] == [(NOW, Status.SCHEDULED)]
+    assert queued["new_booking_alert"] == [(NOW, Status.SCHEDULED)]
+    assert queued["reminder"] == [
         (THURSDAY_9 - timedelta(hours=24), Status.SCHEDULED),
         (THURSDAY_9 - timedelta(hours=1), Status.SCHEDULED),
     ]
-    assert queued[Kind.INTAKE_NUDGE] == [(THURSDAY_9 - timedelta(hours=48), Status.SCHEDULED)]
-    assert queued[Kind.FOLLOW_UP] == [(booking.end_at + timedelta(hours=3), Status.SCHEDULED)]
-    alert = booking.emails.get(kind=Kind.NEW_BOOKING_ALERT)
+    assert queued["intake_nudge"] == [(THURSDAY_9 - timedelta(hours=48), Status.SCHEDULED)]
+    assert queued["follow_up"] == [(booking.end_at + timedelta(hours=3), Status.SCHEDULED)]
+    alert = emails_about("booking", booking.pk).get(kind="new_booking_alert")
     assert alert.to_email == "maya@example.com"
 
 
 def test_it_skips_reminders_whose_moment_has_passed(assessment):
     booking = book(assessment, start=datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # in 24 hours
     queued = rows(booking)
-    assert [due for due, _ in queued[Kind.REMINDER]] == [booking.start_at - timedelta(hours=1)]
-    assert Kind.INTAKE_NUDGE not in queued
+    assert [due for due, _ in queued["reminder"]] == [booking.start_at - timedelta(hours=1)]
+    assert "intake_nudge" not in queued
 
 
 def test_it_follows_the_session_types_reminder_setting(single_session, assessment):
@@ -88,53 +83,54 @@ def test_it_follows_the_session_types_reminder_setting(single_session, assessmen
     client = ClientFactory(email="priya@example.com", status="client")
     booking = book(single_session, email=client.email)
     queued = rows(booking)
-    assert [due for due, _ in queued[Kind.REMINDER]] == [THURSDAY_9 - timedelta(hours=48)]
-    assert Kind.FOLLOW_UP not in queued  # follow-ups are for assessment calls
-    assert Kind.INTAKE_NUDGE not in queued
+    assert [due for due, _ in queued["reminder"]] == [THURSDAY_9 - timedelta(hours=48)]
+    assert "follow_up" not in queued  # follow-ups are for assessment calls
+    assert "intake_nudge" not in queued
 
 
 def test_it_never_queues_the_same_email_twice(assessment):
     booking = book(assessment)
-    count = booking.emails.count()
-    outbox.booking_emails_confirmed(booking, now=NOW)
-    assert booking.emails.count() == count
+    count = emails_about("booking", booking.pk).count()
+    booking_emails.booking_emails_confirmed(booking, now=NOW)
+    assert emails_about("booking", booking.pk).count() == count
 
 
 def test_it_moves_timed_emails_with_a_reschedule(assessment):
     booking = book(assessment)
     new_start = THURSDAY_9 - timedelta(days=1)
     services.booking_reschedule(booking=booking, new_start=new_start)
-    reminders = booking.emails.filter(kind=Kind.REMINDER)
+    reminders = emails_about("booking", booking.pk).filter(kind="reminder")
     live = sorted(r.due_at for r in reminders.filter(status=Status.SCHEDULED))
     assert live == [new_start - timedelta(hours=24), new_start - timedelta(hours=1)]
     assert set(reminders.filter(status=Status.CANCELLED).values_list("last_error", flat=True)) == {
         "booking moved"
     }
-    assert booking.emails.get(kind=Kind.RESCHEDULED).due_at == NOW
+    assert emails_about("booking", booking.pk).get(kind="rescheduled").due_at == NOW
 
 
 def test_it_cancels_pending_emails_with_the_booking(assessment):
     booking = book(assessment)
     services.booking_cancel(booking=booking)
-    pending = booking.emails.filter(status=Status.SCHEDULED)
-    # The unsent confirmation and every reminder are dropped; the practitioner's
-    # alerts stay, so their inbox tells the whole story.
+    pending = emails_about("booking", booking.pk).filter(status=Status.SCHEDULED)
+    # Every reminder is dropped; the unsent confirmation and the practitioner's
+    # alerts stay, so both inboxes tell the whole story in order.
     assert set(pending.values_list("kind", flat=True)) == {
-        Kind.NEW_BOOKING_ALERT,
-        Kind.CANCELLED,
-        Kind.CANCELLATION_ALERT,
+        "confirmation",
+        "new_booking_alert",
+        "cancelled",
+        "cancellation_alert",
     }
-    [notice] = deliver_kind(Kind.CANCELLED)
+    [notice] = deliver_kind("cancelled")
     assert notice.subject == "Cancelled: Thursday 5 March 2026 at 13:30 (Kolkata time)"
     [(_name, content, _mimetype)] = notice.attachments
     assert "METHOD:CANCEL" in (content if isinstance(content, str) else content.decode())
 
 
-def test_the_practitioner_cancelling_gets_no_alert_of_their_own(assessment):
+def test_it_sends_no_alert_when_the_practitioner_cancels(assessment):
     booking = book(assessment)
     services.booking_cancel(booking=booking, by_practitioner=True)
-    assert not booking.emails.filter(kind=Kind.CANCELLATION_ALERT).exists()
-    assert booking.emails.filter(kind=Kind.CANCELLED).exists()
+    assert not emails_about("booking", booking.pk).filter(kind="cancellation_alert").exists()
+    assert emails_about("booking", booking.pk).filter(kind="cancelled").exists()
 
 
 def test_it_sends_each_due_email_once(assessment):
@@ -148,41 +144,45 @@ def test_it_sends_each_due_email_once(assessment):
     assert OutboundEmail.objects.filter(status=Status.SENT).count() == 2
 
 
-def test_a_second_send_of_the_same_row_sends_nothing(assessment):
+def test_it_sends_nothing_on_a_second_send_of_the_same_row(assessment):
     book(assessment)
-    [first, *_] = outbox.outbox_claim_due()
-    assert outbox.outbox_send(first) == "sent"
-    assert outbox.outbox_send(first) == "skipped"
+    [first, *_] = delivery.outbox_claim_due()
+    assert delivery.outbox_send(first) == "sent"
+    assert delivery.outbox_send(first) == "skipped"
     assert len(mail.outbox) == 1
 
 
-def test_it_delivers_reminders_when_their_time_comes(assessment, frozen):
+def test_it_delivers_reminders_when_their_time_comes(assessment, time_machine):
     book(assessment)
     deliver()
-    frozen.move_to(THURSDAY_9 - timedelta(hours=24, minutes=1))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=24, minutes=1))
     assert [m.subject for m in deliver() if m.subject.startswith("Reminder")] == []
-    frozen.move_to(THURSDAY_9 - timedelta(hours=24))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=24))
     [reminder] = deliver()
     assert reminder.subject == "Reminder: Thursday 5 March 2026 at 13:30 (Kolkata time)"
     assert "we meet in 24 hours" in reminder.body
-    frozen.move_to(THURSDAY_9 - timedelta(minutes=30))
+    time_machine.move_to(THURSDAY_9 - timedelta(minutes=30))
     [last] = deliver()
     assert "we meet in 1 hour" in last.body
 
 
-def test_it_cancels_a_reminder_due_after_the_start(assessment, frozen):
+def test_it_cancels_a_reminder_due_after_the_start(assessment, time_machine):
     booking = book(assessment)
     deliver()
-    frozen.move_to(THURSDAY_9 + timedelta(minutes=5))  # the sweep was down for a day
+    time_machine.move_to(THURSDAY_9 + timedelta(minutes=5))  # the sweep was down for a day
     sent = deliver()
     assert not [m for m in sent if m.subject.startswith("Reminder")]
-    reasons = booking.emails.filter(kind=Kind.REMINDER).values_list("last_error", flat=True)
+    reasons = (
+        emails_about("booking", booking.pk)
+        .filter(kind="reminder")
+        .values_list("last_error", flat=True)
+    )
     assert set(reasons) == {"the booking has already started"}
 
 
-def test_it_sends_the_follow_up_to_an_unmarked_call(assessment, frozen):
+def test_it_sends_the_follow_up_to_an_unmarked_call(assessment, single_session, time_machine):
     booking = book(assessment)
-    frozen.move_to(booking.end_at + timedelta(hours=3))
+    time_machine.move_to(booking.end_at + timedelta(hours=3))
     sent = deliver()
     [follow_up] = [m for m in sent if m.subject == "Thank you for our call"]
     assert "/book/single-session/" in follow_up.body
@@ -190,21 +190,43 @@ def test_it_sends_the_follow_up_to_an_unmarked_call(assessment, frozen):
     assert follow_up.extra_headers["List-Unsubscribe"].startswith("<https://book.example.com/")
 
 
-def test_it_sends_sorry_we_missed_you_after_a_no_show(assessment, frozen):
+def test_it_links_the_follow_up_to_the_session_offer_whatever_its_name(
+    assessment, single_session, time_machine
+):
+    single_session.slug = "one-to-one"
+    single_session.save()
     booking = book(assessment)
-    frozen.move_to(booking.end_at + timedelta(minutes=30))
+    time_machine.move_to(booking.end_at + timedelta(hours=3))
+    [follow_up] = [m for m in deliver() if m.subject == "Thank you for our call"]
+    assert "https://book.example.com/book/one-to-one/" in follow_up.body
+    assert "single-session" not in follow_up.body
+
+
+def test_it_links_the_follow_up_to_the_landing_page_without_a_session_offer(
+    assessment, time_machine
+):
+    booking = book(assessment)
+    time_machine.move_to(booking.end_at + timedelta(hours=3))
+    [follow_up] = [m for m in deliver() if m.subject == "Thank you for our call"]
+    assert "/book/" not in follow_up.body
+    assert "\nhttps://book.example.com/\n" in follow_up.body
+
+
+def test_it_sends_sorry_we_missed_you_after_a_no_show(assessment, time_machine):
+    booking = book(assessment)
+    time_machine.move_to(booking.end_at + timedelta(minutes=30))
     services.booking_outcome_mark(booking=booking, outcome=Booking.Status.NO_SHOW)
-    frozen.move_to(booking.end_at + timedelta(hours=4))
+    time_machine.move_to(booking.end_at + timedelta(hours=4))
     subjects = [m.subject for m in deliver()]
     assert "Sorry we missed you" in subjects
     assert "Thank you for our call" not in subjects
 
 
-def test_it_sends_the_practitioners_referral_note_when_not_a_fit(assessment, maya, frozen):
+def test_it_sends_the_practitioners_referral_note_when_not_a_fit(assessment, maya, time_machine):
     maya.referral_note = "Dr. Ada Stone in Utrecht works with exactly this."
     maya.save()
     booking = book(assessment)
-    frozen.move_to(booking.end_at + timedelta(minutes=30))
+    time_machine.move_to(booking.end_at + timedelta(minutes=30))
     services.booking_outcome_mark(booking=booking, outcome=Booking.Status.NOT_A_FIT)
     [note] = [m for m in deliver() if m.subject == "Following up on our call"]
     assert "Dr. Ada Stone in Utrecht" in note.body
@@ -216,35 +238,35 @@ def test_it_refuses_to_mark_a_booking_that_has_not_happened(assessment):
         services.booking_outcome_mark(booking=booking, outcome=Booking.Status.NO_SHOW)
 
 
-def test_it_respects_a_follow_up_opt_out_but_still_reminds(assessment, frozen):
+def test_it_respects_a_follow_up_opt_out_but_still_reminds(assessment, time_machine):
     booking = book(assessment)
     booking.client.follow_ups_opt_out_at = NOW
     booking.client.save()
-    frozen.move_to(THURSDAY_9 - timedelta(hours=1))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=1))
     assert any(m.subject.startswith("Reminder") for m in deliver())
-    frozen.move_to(booking.end_at + timedelta(hours=3))
+    time_machine.move_to(booking.end_at + timedelta(hours=3))
     assert "Thank you for our call" not in [m.subject for m in deliver()]
 
 
-def test_it_retries_a_transient_smtp_failure_with_backoff(assessment, monkeypatch, frozen):
+def test_it_retries_a_transient_smtp_failure_with_backoff(assessment, monkeypatch, time_machine):
     book(assessment)
 
     def refuse(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-    [first, _second] = outbox.outbox_claim_due()
-    assert outbox.outbox_send(first) == "retry"
+    [first, _second] = delivery.outbox_claim_due()
+    assert delivery.outbox_send(first) == "retry"
     email = OutboundEmail.objects.get(pk=first)
     assert (email.status, email.attempts) == (Status.SCHEDULED, 1)
     assert email.due_at == NOW + timedelta(seconds=60)
     assert "SMTPServerDisconnected" in email.last_error
     monkeypatch.undo()
-    frozen.move_to(NOW + timedelta(seconds=59))
-    assert first not in outbox.outbox_claim_due()
-    frozen.move_to(NOW + timedelta(seconds=60))
-    assert outbox.outbox_claim_due() == [first]
-    assert outbox.outbox_send(first) == "sent"
+    time_machine.move_to(NOW + timedelta(seconds=59))
+    assert first not in delivery.outbox_claim_due()
+    time_machine.move_to(NOW + timedelta(seconds=60))
+    assert delivery.outbox_claim_due() == [first]
+    assert delivery.outbox_send(first) == "sent"
 
 
 def test_it_marks_an_email_failed_after_the_last_attempt(assessment, monkeypatch, settings):
@@ -255,11 +277,11 @@ def test_it_marks_an_email_failed_after_the_last_attempt(assessment, monkeypatch
         raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-    email_id = outbox.outbox_claim_due()[0]
-    assert outbox.outbox_send(email_id) == "retry"
+    email_id = delivery.outbox_claim_due()[0]
+    assert delivery.outbox_send(email_id) == "retry"
     OutboundEmail.objects.filter(pk=email_id).update(due_at=NOW)
-    outbox.outbox_claim_due()
-    assert outbox.outbox_send(email_id) == "failed"
+    delivery.outbox_claim_due()
+    assert delivery.outbox_send(email_id) == "failed"
     assert OutboundEmail.objects.get(pk=email_id).status == Status.FAILED
 
 
@@ -270,53 +292,54 @@ def test_it_fails_at_once_on_a_refused_address(assessment, monkeypatch):
         raise smtplib.SMTPRecipientsRefused({"priya@example.com": (550, b"No such user")})
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-    email_id = outbox.outbox_claim_due()[0]
-    assert outbox.outbox_send(email_id) == "failed"
+    email_id = delivery.outbox_claim_due()[0]
+    assert delivery.outbox_send(email_id) == "failed"
 
 
-def test_send_again_puts_a_failed_email_back(assessment, monkeypatch, settings):
+def test_it_puts_a_failed_email_back_on_send_again(assessment, monkeypatch, settings):
     settings.EMAIL_MAX_ATTEMPTS = 1
     book(assessment)
     monkeypatch.setattr(
         EmailBackend, "send_messages", lambda self, m: (_ for _ in ()).throw(OSError("down"))
     )
-    email_id = outbox.outbox_claim_due()[0]
-    outbox.outbox_send(email_id)
+    email_id = delivery.outbox_claim_due()[0]
+    delivery.outbox_send(email_id)
     monkeypatch.undo()
-    outbox.outbox_send_again(OutboundEmail.objects.get(pk=email_id))
-    assert email_id in outbox.outbox_claim_due()
-    assert outbox.outbox_send(email_id) == "sent"
+    outbox_send_again(email_ids=[email_id])
+    assert email_id in delivery.outbox_claim_due()
+    assert delivery.outbox_send(email_id) == "sent"
 
 
-def test_it_requeues_a_claimed_email_whose_task_was_lost(assessment, frozen):
+def test_it_requeues_a_claimed_email_whose_task_was_lost(assessment, time_machine):
     book(assessment)
-    claimed = outbox.outbox_claim_due()  # the broker then loses these messages
-    frozen.shift(timedelta(minutes=5))
-    assert outbox.outbox_claim_due() == []
-    frozen.shift(timedelta(minutes=6))
-    assert sorted(outbox.outbox_claim_due()) == sorted(claimed)
+    claimed = delivery.outbox_claim_due()  # the broker then loses these messages
+    time_machine.shift(timedelta(minutes=5))
+    assert delivery.outbox_claim_due() == []
+    time_machine.shift(timedelta(minutes=6))
+    assert sorted(delivery.outbox_claim_due()) == sorted(claimed)
 
 
-def test_it_never_resends_an_email_whose_send_was_interrupted(assessment, frozen):
+def test_it_never_resends_an_email_whose_send_was_interrupted(assessment, time_machine):
     book(assessment)
-    email_id = outbox.outbox_claim_due()[0]
+    email_id = delivery.outbox_claim_due()[0]
     OutboundEmail.objects.filter(pk=email_id).update(attempt_started_at=NOW, attempts=1)
-    frozen.shift(timedelta(minutes=11))
-    assert email_id not in outbox.outbox_claim_due()
+    time_machine.shift(timedelta(minutes=11))
+    assert email_id not in delivery.outbox_claim_due()
     email = OutboundEmail.objects.get(pk=email_id)
     assert email.status == Status.FAILED
     assert "may or may not have arrived" in email.last_error
 
 
-def test_the_sweep_uses_the_same_queries_for_any_number_of_rows(assessment):
+def test_it_claims_any_number_of_rows_in_the_same_queries(assessment):
     booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
 
     def claim_queries(count: int) -> int:
         OutboundEmail.objects.all().delete()
         OutboundEmail.objects.bulk_create(
             OutboundEmail(
-                kind=Kind.REMINDER,
-                booking=booking,
+                kind="reminder",
+                subject_type="booking",
+                subject_id=booking.pk,
                 to_email="a@example.com",
                 due_at=NOW,
                 dedupe_key=f"bench:{count}:{i}",
@@ -324,17 +347,17 @@ def test_the_sweep_uses_the_same_queries_for_any_number_of_rows(assessment):
             for i in range(count)
         )
         with CaptureQueriesContext(connection) as queries:
-            assert len(outbox.outbox_claim_due()) == count
+            assert len(delivery.outbox_claim_due()) == count
         return len(queries)
 
     assert claim_queries(3) == claim_queries(300)
 
 
-def test_the_sweep_task_sends_ids_only(assessment, monkeypatch):
+def test_it_sends_ids_only_to_the_broker(assessment, monkeypatch):
     book(assessment)
     sent_args = []
     monkeypatch.setattr(
-        "booking.tasks.outbox_send_task.delay", lambda *args: sent_args.append(args)
+        "notifications.tasks.outbox_send_task.delay", lambda *args: sent_args.append(args)
     )
     assert outbox_sweep_task.apply().get() == 2
     assert all(len(args) == 1 and isinstance(args[0], int) for args in sent_args)
@@ -343,12 +366,12 @@ def test_the_sweep_task_sends_ids_only(assessment, monkeypatch):
 def test_it_fails_at_once_when_a_message_cannot_be_built(assessment, monkeypatch):
     book(assessment)
 
-    def broken(email):
+    def broken(email, subject):
         raise KeyError("missing template variable")
 
-    monkeypatch.setattr("booking.emails.render_email", broken)
-    email_id = outbox.outbox_claim_due()[0]
-    assert outbox.outbox_send(email_id) == "failed"
+    monkeypatch.setattr("notifications.delivery.render_email", broken)
+    email_id = delivery.outbox_claim_due()[0]
+    assert delivery.outbox_send(email_id) == "failed"
     assert OutboundEmail.objects.get(pk=email_id).last_error == (
         "Could not build the message: KeyError"
     )
@@ -374,4 +397,77 @@ def test_it_tells_provider_errors_that_pass_from_those_that_do_not(
         raise error
 
     monkeypatch.setattr(EmailBackend, "send_messages", fail)
-    assert outbox.outbox_send(outbox.outbox_claim_due()[0]) == expected
+    assert delivery.outbox_send(delivery.outbox_claim_due()[0]) == expected
+
+
+def test_it_skips_a_row_whose_send_another_worker_has_started(assessment):
+    book(assessment)
+    [first, *_] = delivery.outbox_claim_due()
+    OutboundEmail.objects.filter(pk=first).update(attempt_started_at=NOW, attempts=1)
+    assert delivery.outbox_send(first) == "skipped"
+    assert mail.outbox == []
+    assert OutboundEmail.objects.get(pk=first).attempts == 1
+
+
+def test_it_clears_the_last_error_once_an_email_is_sent(assessment, monkeypatch):
+    book(assessment)
+    monkeypatch.setattr(
+        EmailBackend, "send_messages", lambda self, m: (_ for _ in ()).throw(OSError("down"))
+    )
+    [first, *_] = delivery.outbox_claim_due()
+    assert delivery.outbox_send(first) == "retry"
+    assert OutboundEmail.objects.get(pk=first).last_error == "OSError: down"
+    monkeypatch.undo()
+    OutboundEmail.objects.filter(pk=first).update(due_at=NOW)
+    assert first in delivery.outbox_claim_due()
+    assert delivery.outbox_send(first) == "sent"
+    assert OutboundEmail.objects.get(pk=first).last_error == ""
+
+
+def test_it_keeps_sweeping_while_full_batches_come_back(assessment, settings):
+    settings.OUTBOX_BATCH_SIZE = 3
+    booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
+    OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            kind="reminder",
+            subject_type="booking",
+            subject_id=booking.pk,
+            to_email="a@example.com",
+            due_at=NOW,
+            dedupe_key=f"many:{i}",
+        )
+        for i in range(10)
+    )
+    queued: list[int] = []
+    assert delivery.outbox_sweep(enqueue=queued.append) == 10
+    assert len(set(queued)) == 10
+    assert not OutboundEmail.objects.filter(status=Status.SCHEDULED).exists()
+
+
+def test_it_records_when_the_outbox_was_last_swept(time_machine):
+    from notifications.selectors import outbox_last_sweep
+
+    assert outbox_last_sweep() is None
+    delivery.outbox_sweep(enqueue=lambda email_id: None)
+    assert outbox_last_sweep() == NOW
+    time_machine.shift(timedelta(minutes=1))
+    delivery.outbox_sweep(enqueue=lambda email_id: None)
+    assert outbox_last_sweep() == NOW + timedelta(minutes=1)
+
+
+def test_it_cancels_an_email_whose_booking_was_deleted(assessment):
+    booking = book(assessment)
+    [first, *_] = delivery.outbox_claim_due()
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
+    booking.delete()
+    assert delivery.outbox_send(first) == "cancelled"
+    assert OutboundEmail.objects.get(pk=first).last_error == "the booking no longer exists"
+
+
+def test_it_fails_an_email_of_a_kind_no_app_sends(assessment):
+    booking = book(assessment)
+    OutboundEmail.objects.filter(subject_id=booking.pk).update(kind="fax")
+    [first, *_] = delivery.outbox_claim_due()
+    assert delivery.outbox_send(first) == "failed"
+    assert "fax" in OutboundEmail.objects.get(pk=first).last_error
+    assert mail.outbox == []

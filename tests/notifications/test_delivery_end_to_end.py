@@ -28,26 +28,32 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
-import time_machine
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from celery.signals import after_task_publish, task_postrun
 from django.conf import settings
 from django.db import connections
 
-from booking import outbox, services
+from booking import emails as booking_emails
+from booking import services
 from booking.formatting import when
-from booking.models import Booking, OutboundEmail
-from booking.tasks import outbox_send_task, outbox_sweep_task
+from booking.models import Booking
+from notifications import delivery
+from notifications.models import OutboundEmail
+from notifications.selectors import emails_about
+from notifications.tasks import outbox_send_task, outbox_sweep_task
 from practice.celery import app as celery_app
 
+from ..clock import NOW, THURSDAY_9
 from ..factories import BookingFactory
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.time_machine(NOW, tick=False),
+]
 
 # Monday 2 March 2026, 08:00 UTC (09:00 in Amsterdam).
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-THURSDAY_9 = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)  # 09:00 Amsterdam, 72 hours ahead
 THURSDAY_14 = datetime(2026, 3, 5, 13, 0, tzinfo=UTC)  # 14:00 Amsterdam
 CLIENT_ZONE = "America/Sao_Paulo"
 # What a client might write about their situation: it must never leave in an email.
@@ -55,7 +61,6 @@ NOTE = "We argue every night since the affair and I cannot sleep"
 HOST = "127.0.0.1"
 WAIT_SECONDS = 20
 
-Kind = OutboundEmail.Kind
 Status = OutboundEmail.Status
 
 
@@ -194,12 +199,6 @@ def celery_worker() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
 @pytest.fixture
 def inbox(settings):
     server = Inbox()
@@ -260,93 +259,96 @@ def test_it_delivers_the_confirmation_and_the_practitioners_alert(assessment, in
     sweep(tasks)
 
     delivered = inbox.wait_for(2)
-    assert inbox.kinds() == [Kind.CONFIRMATION, Kind.NEW_BOOKING_ALERT]
-    [confirmation] = inbox.of_kind(Kind.CONFIRMATION)
+    assert inbox.kinds() == ["confirmation", "new_booking_alert"]
+    [confirmation] = inbox.of_kind("confirmation")
     assert confirmation.recipients == ["ana@example.com"]
     assert confirmation.subject == f"Booked: {when(THURSDAY_9, CLIENT_ZONE)}"
     assert confirmation.attachments == [("appointment.ics", "text/calendar")]
     assert "BEGIN:VCALENDAR" in confirmation.text
-    [alert] = inbox.of_kind(Kind.NEW_BOOKING_ALERT)
+    [alert] = inbox.of_kind("new_booking_alert")
     assert alert.recipients == ["maya@example.com"]
     assert alert.subject == f"New booking: {when(THURSDAY_9, 'Europe/Amsterdam')}"
     # The note was saved with the booking, and is in no part of any email.
     assert Booking.objects.get(pk=booking.pk).note == NOTE
-    for delivery in delivered:
-        assert "affair" not in delivery.text
-    assert set(booking.emails.filter(due_at=NOW).values_list("status", flat=True)) == {Status.SENT}
+    for message in delivered:
+        assert "affair" not in message.text
+    assert set(
+        emails_about("booking", booking.pk).filter(due_at=NOW).values_list("status", flat=True)
+    ) == {Status.SENT}
 
 
-def test_it_sends_each_reminder_once_at_its_moment(assessment, inbox, tasks, worker, frozen):
+def test_it_sends_each_reminder_once_at_its_moment(assessment, inbox, tasks, worker, time_machine):
     assessment.reminder_hours = "24,1"
     assessment.save()
     book(assessment)
     sweep(tasks)
-    assert inbox.of_kind(Kind.REMINDER) == []
+    assert inbox.of_kind("reminder") == []
 
-    frozen.move_to(THURSDAY_9 - timedelta(hours=25))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=25))
     sweep(tasks)
-    assert inbox.of_kind(Kind.REMINDER) == []
+    assert inbox.of_kind("reminder") == []
 
-    frozen.move_to(THURSDAY_9 - timedelta(hours=24))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=24))
     sweep(tasks)
-    [day_before] = inbox.of_kind(Kind.REMINDER)
+    [day_before] = inbox.of_kind("reminder")
     assert "we meet in 24 hours" in day_before.text
 
-    frozen.move_to(THURSDAY_9 - timedelta(hours=23))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=23))
     sweep(tasks)
-    assert len(inbox.of_kind(Kind.REMINDER)) == 1
+    assert len(inbox.of_kind("reminder")) == 1
 
-    frozen.move_to(THURSDAY_9 - timedelta(hours=1))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=1))
     sweep(tasks)
-    assert "we meet in 1 hour" in inbox.of_kind(Kind.REMINDER)[-1].text
+    assert "we meet in 1 hour" in inbox.of_kind("reminder")[-1].text
 
     for minutes_before in (30, 1, -60):
-        frozen.move_to(THURSDAY_9 - timedelta(minutes=minutes_before))
+        time_machine.move_to(THURSDAY_9 - timedelta(minutes=minutes_before))
         sweep(tasks)
-    assert len(inbox.of_kind(Kind.REMINDER)) == 2
+    assert len(inbox.of_kind("reminder")) == 2
 
 
 def test_it_never_reminds_of_the_old_time_after_a_reschedule(
-    assessment, inbox, tasks, worker, frozen
+    assessment, inbox, tasks, worker, time_machine
 ):
     booking = book(assessment)
     services.booking_reschedule(booking=booking, new_start=THURSDAY_14)
     sweep(tasks)
-    assert len(inbox.of_kind(Kind.RESCHEDULED)) == 1
+    assert len(inbox.of_kind("rescheduled")) == 1
 
     # Each old reminder's moment passes before the new one's: nothing at the old ones.
-    frozen.move_to(THURSDAY_9 - timedelta(hours=24))
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=24))
     sweep(tasks)
-    assert inbox.of_kind(Kind.REMINDER) == []
-    frozen.move_to(THURSDAY_14 - timedelta(hours=24))
+    assert inbox.of_kind("reminder") == []
+    time_machine.move_to(THURSDAY_14 - timedelta(hours=24))
     sweep(tasks)
-    assert len(inbox.of_kind(Kind.REMINDER)) == 1
-    frozen.move_to(THURSDAY_9 - timedelta(hours=1))
+    assert len(inbox.of_kind("reminder")) == 1
+    time_machine.move_to(THURSDAY_9 - timedelta(hours=1))
     sweep(tasks)
-    assert len(inbox.of_kind(Kind.REMINDER)) == 1
-    frozen.move_to(THURSDAY_14 - timedelta(hours=1))
+    assert len(inbox.of_kind("reminder")) == 1
+    time_machine.move_to(THURSDAY_14 - timedelta(hours=1))
     sweep(tasks)
 
-    reminders = inbox.of_kind(Kind.REMINDER)
+    reminders = inbox.of_kind("reminder")
     assert len(reminders) == 2
     for reminder in reminders:
         assert when(THURSDAY_14, CLIENT_ZONE) in reminder.text
         assert when(THURSDAY_9, CLIENT_ZONE) not in reminder.text
-    old = booking.emails.filter(kind=Kind.REMINDER, status=Status.CANCELLED)
+    old = emails_about("booking", booking.pk).filter(kind="reminder", status=Status.CANCELLED)
     assert set(old.values_list("last_error", flat=True)) == {"booking moved"}
 
 
 def test_it_delivers_one_email_when_its_send_runs_twice_at_once(assessment, inbox, tasks, worker):
     booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
     row = OutboundEmail.objects.create(
-        kind=Kind.CONFIRMATION,
-        booking=booking,
-        client=booking.client,
+        kind="confirmation",
+        subject_type="booking",
+        subject_id=booking.pk,
+        recipient_client_id=booking.client.pk,
         to_email=booking.client.email,
         due_at=NOW,
         dedupe_key=f"confirmation:{booking.pk}",
     )
-    assert outbox.outbox_claim_due() == [row.pk]
+    assert delivery.outbox_claim_due() == [row.pk]
 
     # Two copies of the task through Redis to the worker's two threads, and two
     # sends here released together by a barrier: four attempts, all at once.
@@ -356,7 +358,7 @@ def test_it_delivers_one_email_when_its_send_runs_twice_at_once(assessment, inbo
     def send() -> None:
         try:
             together.wait(WAIT_SECONDS)
-            here.append(outbox.outbox_send(row.pk))
+            here.append(delivery.outbox_send(row.pk))
         finally:
             connections.close_all()
 
@@ -376,12 +378,14 @@ def test_it_delivers_one_email_when_its_send_runs_twice_at_once(assessment, inbo
     assert (row.status, row.attempts) == (Status.SENT, 1)
 
 
-def test_it_retries_later_while_the_smtp_server_is_down(assessment, inbox, tasks, worker, frozen):
+def test_it_retries_later_while_the_smtp_server_is_down(
+    assessment, inbox, tasks, worker, time_machine
+):
     inbox.stop()
     booking = book(assessment)
     sweep(tasks)
 
-    confirmation = booking.emails.get(kind=Kind.CONFIRMATION)
+    confirmation = emails_about("booking", booking.pk).get(kind="confirmation")
     assert confirmation.status == Status.SCHEDULED
     assert confirmation.attempts == 1
     assert confirmation.last_error.startswith("ConnectionRefusedError")
@@ -391,11 +395,11 @@ def test_it_retries_later_while_the_smtp_server_is_down(assessment, inbox, tasks
     sweep(tasks)  # the server is back, but the retry is not due yet
     assert inbox.deliveries == []
 
-    frozen.move_to(confirmation.due_at + timedelta(seconds=1))
+    time_machine.move_to(confirmation.due_at + timedelta(seconds=1))
     sweep(tasks)
     inbox.wait_for(2)
     sweep(tasks)
-    assert inbox.kinds() == [Kind.CONFIRMATION, Kind.NEW_BOOKING_ALERT]
+    assert inbox.kinds() == ["confirmation", "new_booking_alert"]
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.attempts) == (Status.SENT, 2)
 
@@ -411,10 +415,10 @@ def test_it_keeps_a_booking_made_while_redis_is_down_and_sends_later(
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
-    due_now = booking.emails.filter(due_at=NOW)
+    due_now = emails_about("booking", booking.pk).filter(due_at=NOW)
     assert sorted(due_now.values_list("kind", "status")) == [
-        (Kind.CONFIRMATION, Status.SCHEDULED),
-        (Kind.NEW_BOOKING_ALERT, Status.SCHEDULED),
+        ("confirmation", Status.SCHEDULED),
+        ("new_booking_alert", Status.SCHEDULED),
     ]
     assert "outbox_kick" in caplog.text  # logged by on_commit(robust=True), not raised
     assert tasks.published == set()
@@ -423,21 +427,21 @@ def test_it_keeps_a_booking_made_while_redis_is_down_and_sends_later(
     with celery_worker():
         sweep(tasks)
         sweep(tasks)
-    assert inbox.kinds() == [Kind.CONFIRMATION, Kind.NEW_BOOKING_ALERT]
+    assert inbox.kinds() == ["confirmation", "new_booking_alert"]
 
 
 def test_it_sends_nothing_for_a_booking_rolled_back_after_its_emails_were_written(
     assessment, inbox, tasks, worker, monkeypatch
 ):
     written = []
-    emails_confirmed = outbox.booking_emails_confirmed
+    emails_confirmed = booking_emails.booking_emails_confirmed
 
     def confirmed_then_fail(booking: Booking, *, now: datetime) -> None:
         emails_confirmed(booking, now=now)
-        written.append(OutboundEmail.objects.filter(booking=booking).count())
+        written.append(emails_about("booking", booking.pk).count())
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(outbox, "booking_emails_confirmed", confirmed_then_fail)
+    monkeypatch.setattr(booking_emails, "booking_emails_confirmed", confirmed_then_fail)
     with pytest.raises(RuntimeError):
         book(assessment)
 

@@ -104,3 +104,72 @@ def test_it_lists_a_clients_questionnaires_on_their_page(office, assessment):
     page = office.get(f"/admin/clients/client/{booking.client.pk}/change/").content.decode()
     assert "Questionnaires" in page
     assert f"/admin/assessments/intake/report/{booking.pk}/" in page
+
+
+@pytest.fixture
+def past_call(assessment):
+    """Priya's call on Tuesday 7 July 2026, an hour after it ended."""
+    return BookingFactory(
+        session_type=assessment, start_at=START, client=ClientFactory(name="Priya")
+    )
+
+
+def act(office, action: str, *bookings):
+    return office.post(
+        "/admin/booking/booking/",
+        {"action": action, "_selected_action": [booking.pk for booking in bookings]},
+        follow=True,
+    )
+
+
+def kinds_queued(booking) -> list[str]:
+    from notifications.selectors import emails_about
+
+    return sorted(emails_about("booking", booking.pk).values_list("kind", flat=True))
+
+
+@pytest.mark.time_machine(START + timedelta(hours=1), tick=False)
+@pytest.mark.parametrize(
+    ("action", "status", "email"),
+    [
+        ("mark_attended", "completed", []),
+        ("mark_no_show", "no_show", ["missed"]),
+        ("mark_not_a_fit", "not_a_fit", ["not_a_fit"]),
+    ],
+)
+def test_it_marks_how_a_call_went_and_queues_the_matching_email(
+    office, past_call, action, status, email
+):
+    page = act(office, action, past_call).content.decode()
+    past_call.refresh_from_db()
+    assert past_call.status == status
+    assert "1 booking(s) marked." in page
+    assert kinds_queued(past_call) == email
+
+
+@pytest.mark.time_machine(START - timedelta(days=1), tick=False)
+def test_it_explains_why_a_future_call_cannot_be_marked(office, past_call):
+    page = act(office, "mark_no_show", past_call).content.decode()
+    past_call.refresh_from_db()
+    assert past_call.status == "confirmed"
+    assert "This booking has not happened yet." in page
+    assert kinds_queued(past_call) == []
+
+
+@pytest.mark.time_machine(START - timedelta(days=1), tick=False)
+def test_it_cancels_selected_bookings_without_an_alert_to_the_practitioner(office, past_call):
+    page = act(office, "cancel_bookings", past_call).content.decode()
+    past_call.refresh_from_db()
+    assert past_call.status == "cancelled"
+    assert "1 booking(s) cancelled." in page
+    assert kinds_queued(past_call) == ["cancelled"]
+
+
+@pytest.mark.time_machine(START - timedelta(days=1), tick=False)
+def test_it_deletes_a_booking_with_the_emails_about_it(office, past_call):
+    from notifications.models import OutboundEmail
+
+    act(office, "cancel_bookings", past_call)
+    assert OutboundEmail.objects.exists()
+    office.post(f"/admin/booking/booking/{past_call.pk}/delete/", {"post": "yes"})
+    assert not OutboundEmail.objects.exists()

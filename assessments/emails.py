@@ -1,0 +1,104 @@
+"""The questionnaire's emails: the partner's invitation, the nudge, the urgent alert.
+
+Registered with the outbox at start-up (``AssessmentsConfig.ready``), about
+bookings, which the booking app registered. The booking confirmation is
+booking's; this app only adds the questionnaire link to it. No email ever
+holds an answer: the urgent alert says where to look, not what was said.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from booking import emails as booking_emails
+from booking.models import Booking
+from notifications.kinds import EmailKind, Recipient, context_extend, kind_register
+from notifications.models import OutboundEmail
+from notifications.services import emails_queue
+
+from .links import intake_url_for_email
+from .models import Intake
+from .selectors import intake_unfinished_for_booking
+
+
+def intake_link_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
+    return {"intake_url": intake_url_for_email(email, booking)}
+
+
+def questionnaire_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
+    return {
+        **booking_emails.booking_email_context(email, booking),
+        **intake_link_context(email, booking),
+    }
+
+
+def nudge_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
+    reason = booking_emails.still_needed(email, booking, now)
+    if reason:
+        return reason
+    if not intake_unfinished_for_booking(booking):
+        return "questionnaire already completed"
+    return ""
+
+
+def assessment_emails_register() -> None:
+    """Register the questionnaire's emails and add its link to the booking confirmation."""
+    for kind in (
+        EmailKind(
+            name="intake_invitation",
+            label=_("Questionnaire invitation (partner)"),
+            subject_type=booking_emails.SUBJECT,
+            subject_line="An invitation from {practitioner}",
+            recipients=booking_emails.partner_of,
+            version=booking_emails.once,
+            context=questionnaire_context,
+            still_needed=booking_emails.still_needed,
+        ),
+        EmailKind(
+            name="intake_nudge",
+            label=_("Questionnaire nudge"),
+            subject_type=booking_emails.SUBJECT,
+            subject_line="Before we talk on {day}",
+            recipients=booking_emails.client_of,
+            version=booking_emails.per_time,
+            context=questionnaire_context,
+            still_needed=nudge_still_needed,
+            timed=True,
+        ),
+        EmailKind(
+            name="urgent_alert",
+            label=_("To you: urgent questionnaire answer"),
+            subject_type=booking_emails.SUBJECT,
+            subject_line="Please look at a questionnaire soon",
+            recipients=booking_emails.practitioner_of,
+            version=booking_emails.once,
+            context=booking_emails.booking_email_context,
+            to_practitioner=True,
+        ),
+    ):
+        kind_register(kind)
+    context_extend("confirmation", intake_link_context)
+
+
+def intake_nudge_queue(booking: Booking, *, now: datetime) -> None:
+    """Queue the nudge for an unfinished questionnaire, INTAKE_NUDGE_HOURS before the call."""
+    due = booking.start_at - timedelta(hours=settings.INTAKE_NUDGE_HOURS)
+    if due > now:
+        emails_queue("intake_nudge", booking, due_at=due)
+
+
+def intake_invitation_queue(booking: Booking, *, partner: Intake, now: datetime) -> None:
+    """Queue the partner's invitation to their own questionnaire."""
+    recipient = Recipient(
+        email=booking.partner_email.strip(), role="partner", client_id=partner.client_id
+    )
+    emails_queue("intake_invitation", booking, due_at=now, recipients=[recipient])
+
+
+def urgent_alert_queue(booking: Booking, *, intake: Intake, now: datetime) -> None:
+    """Queue an alert to the practitioner now: someone answered a safety question yes."""
+    emails_queue("urgent_alert", booking, due_at=now, variant=f"intake{intake.pk}")

@@ -1,0 +1,49 @@
+"""How the questionnaire follows what happens to bookings (connected in ``apps.py``).
+
+Booking announces confirmations, moves and its manage page through its hooks
+(``booking.events``); these receivers run inside booking's transaction, so a
+failure here rolls the booking back rather than leaving a call without its
+questionnaire.
+"""
+
+from __future__ import annotations
+
+from booking import events
+
+from .emails import intake_nudge_queue
+from .links import intake_path
+from .selectors import intake_for_client
+from .services import intakes_create_for_booking
+
+
+def on_booking_confirmed(event: events.BookingConfirmed) -> None:
+    """Create the call's questionnaires (and the partner's invitation), and queue the nudge."""
+    if intakes_create_for_booking(booking=event.booking):
+        intake_nudge_queue(event.booking, now=event.now)
+
+
+def on_booking_rescheduled(event: events.BookingRescheduled) -> None:
+    """Queue the nudge for the new time (booking cancelled the old one with its timed emails)."""
+    if event.booking.intakes.exists():
+        intake_nudge_queue(event.booking, now=event.now)
+
+
+def manage_page_panel(page: events.ManagePage) -> events.Panel | None:
+    """Add "Before we talk" to the client's manage page while their questionnaire is open."""
+    intake = intake_for_client(page.booking, now=page.now)
+    if intake is None:
+        return None
+    return events.Panel(
+        template="assessments/panels/manage_intake.html",
+        context={
+            "intake": intake,
+            "intake_path": intake_path(intake),
+            "practitioner": page.booking.practitioner,
+        },
+    )
+
+
+def receivers_connect() -> None:
+    events.booking_confirmed.connect(on_booking_confirmed)
+    events.booking_rescheduled.connect(on_booking_rescheduled)
+    events.manage_page_panels.connect(manage_page_panel)

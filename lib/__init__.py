@@ -1,0 +1,1 @@
+"""Generic machinery that needs no Django: the bottom layer every app may import."""

@@ -1,0 +1,246 @@
+"""The practitioner's profile, offers, hours and bookings in the office.
+
+Times in these pages are shown in the practitioner's zone (see middleware).
+"""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.selectors import bookings_with_intake_summary
+from booking import services
+from booking.emails import SUBJECT as BOOKING_SUBJECT
+from booking.models import (
+    AvailabilityOverride,
+    AvailabilityRule,
+    Booking,
+    Practitioner,
+    SessionType,
+)
+from notifications.selectors import emails_about
+from notifications.services import emails_forget
+
+from .emails import emails_table
+from .questionnaires import booking_questionnaire_detail, booking_questionnaire_status
+
+
+class AvailabilityRuleInline(admin.TabularInline):
+    model = AvailabilityRule
+    extra = 1
+
+
+class AvailabilityOverrideInline(admin.TabularInline):
+    model = AvailabilityOverride
+    extra = 1
+    ordering = ("-date",)
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    # A meeting link typed without a scheme is an https one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("display_name", "time_zone", "meeting_url")
+    inlines = [AvailabilityRuleInline, AvailabilityOverrideInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.practitioner_calendar_touch(practitioner_id=form.instance.pk)
+
+    fieldsets = (
+        (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
+        (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
+        (_("Emails"), {"fields": ("referral_note",)}),
+        (_("Questionnaire"), {"fields": ("support_resources",)}),
+    )
+
+
+@admin.register(SessionType)
+class SessionTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "duration_minutes", "price_label", "active", "position")
+    list_editable = ("active", "position")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("practitioner", "name", "slug", "kind", "description", "price_label")}),
+        (
+            _("Timing"),
+            {
+                "fields": (
+                    "duration_minutes",
+                    "buffer_before_minutes",
+                    "buffer_after_minutes",
+                    "slot_step_minutes",
+                )
+            },
+        ),
+        (
+            _("Booking rules"),
+            {
+                "fields": (
+                    "min_notice_minutes",
+                    "horizon_days",
+                    "max_per_day",
+                    "change_cutoff_hours",
+                    "reminder_hours",
+                    "active",
+                    "position",
+                )
+            },
+        ),
+    )
+
+
+class UpcomingFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return (("upcoming", _("Upcoming")), ("past", _("Past")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.filter(start_at__gte=timezone.now())
+        if self.value() == "past":
+            return queryset.filter(start_at__lt=timezone.now())
+        return queryset
+
+
+class QuestionnaireFilter(admin.SimpleListFilter):
+    title = _("questionnaire")
+    parameter_name = "questionnaire"
+
+    def lookups(self, request, model_admin):
+        return (("urgent", _("Urgent")), ("waiting", _("Not yet sent")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "urgent":
+            return queryset.filter(intake_urgent=True)
+        if self.value() == "waiting":
+            return queryset.filter(intake_total__gt=0).exclude(
+                intake_completed=models.F("intake_total")
+            )
+        return queryset
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ("start_at", "client", "session_type", "mode", "status", "questionnaire")
+    list_filter = (
+        "status",
+        QuestionnaireFilter,
+        UpcomingFilter,
+        "session_type",
+        ("start_at", admin.DateFieldListFilter),
+    )
+    date_hierarchy = "start_at"
+    search_fields = ("client__name", "client__email", "partner_name")
+    list_select_related = ("client", "session_type")
+    ordering = ("-start_at",)
+    readonly_fields = (
+        "practitioner",
+        "session_type",
+        "client",
+        "start_at",
+        "end_at",
+        "client_time_zone",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "status",
+        "questionnaire_detail",
+        "emails",
+    )
+    fields = (
+        "client",
+        "session_type",
+        "start_at",
+        "end_at",
+        "client_time_zone",
+        "status",
+        "mode",
+        "partner_name",
+        "partner_email",
+        "questionnaire_detail",
+        "note",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "practitioner",
+        "emails",
+    )
+    actions = ["mark_attended", "mark_no_show", "mark_not_a_fit", "cancel_bookings"]
+
+    def has_add_permission(self, request):
+        # Bookings are made through the booking pages, which keep every rule.
+        return False
+
+    def get_queryset(self, request):
+        return bookings_with_intake_summary(super().get_queryset(request))
+
+    @admin.display(description=_("questionnaire"))
+    def questionnaire(self, obj):
+        return booking_questionnaire_status(obj)
+
+    @admin.display(description=_("questionnaire"))
+    def questionnaire_detail(self, obj):
+        return booking_questionnaire_detail(obj)
+
+    @admin.display(description=_("emails"))
+    def emails(self, obj):
+        return emails_table(emails_about(BOOKING_SUBJECT, obj.pk))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
+    def delete_model(self, request, obj):
+        """Delete the booking and the emails about it (which no longer cascade)."""
+        emails_forget(subject_type=BOOKING_SUBJECT, subject_id=obj.pk)
+        super().delete_model(request, obj)
+        services.practitioner_calendar_touch(practitioner_id=obj.practitioner_id)
+
+    def delete_queryset(self, request, queryset):
+        for booking in queryset:
+            self.delete_model(request, booking)
+
+    def _mark(self, request, queryset, outcome: str) -> None:
+        done, problems = 0, []
+        for booking in queryset.select_related("client"):
+            try:
+                services.booking_outcome_mark(booking=booking, outcome=outcome)
+                done += 1
+            except services.BookingError as error:
+                problems.append(f"{booking.client or booking}: {error.message}")
+        if done:
+            self.message_user(request, _("%d booking(s) marked.") % done, messages.SUCCESS)
+        for problem in problems:
+            self.message_user(request, problem, messages.WARNING)
+
+    @admin.action(description=_("Mark attended (sends the follow-up)"))
+    def mark_attended(self, request, queryset):
+        self._mark(request, queryset, Booking.Status.COMPLETED)
+
+    @admin.action(description=_("Mark no-show (sends “sorry we missed you”)"))
+    def mark_no_show(self, request, queryset):
+        self._mark(request, queryset, Booking.Status.NO_SHOW)
+
+    @admin.action(description=_("Mark not a fit (sends your referral note)"))
+    def mark_not_a_fit(self, request, queryset):
+        self._mark(request, queryset, Booking.Status.NOT_A_FIT)
+
+    @admin.action(description=_("Cancel selected bookings"))
+    def cancel_bookings(self, request, queryset):
+        count = 0
+        for booking in queryset.exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.HELD]):
+            services.booking_cancel(booking=booking, by_practitioner=True)
+            count += 1
+        self.message_user(request, _("%d booking(s) cancelled.") % count, messages.SUCCESS)

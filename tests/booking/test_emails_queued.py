@@ -1,0 +1,116 @@
+"""What booking queues for each event: no legitimate email dropped, none sent twice."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+
+from booking import services
+from booking.emails import booking_emails_confirmed
+from notifications.models import OutboundEmail
+from notifications.selectors import emails_about
+
+from ..clock import NOW, THURSDAY_9
+from .helpers import book
+
+Status = OutboundEmail.Status
+WEDNESDAY_9 = THURSDAY_9 - timedelta(days=1)
+THURSDAY_14 = THURSDAY_9 + timedelta(hours=5)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
+
+
+def scheduled(booking, kind: str) -> list:
+    return sorted(
+        emails_about("booking", booking.pk)
+        .filter(kind=kind, status=Status.SCHEDULED)
+        .values_list("due_at", flat=True)
+    )
+
+
+def timed_emails(booking) -> dict[str, int]:
+    live = emails_about("booking", booking.pk).filter(
+        status=Status.SCHEDULED, kind__in=["reminder", "intake_nudge", "follow_up"]
+    )
+    return {
+        kind: live.filter(kind=kind).count() for kind in ("reminder", "intake_nudge", "follow_up")
+    }
+
+
+def test_it_keeps_every_timed_email_when_a_booking_moves_away_and_back(assessment):
+    booking = book(assessment)
+    assert timed_emails(booking) == {"reminder": 2, "intake_nudge": 1, "follow_up": 1}
+    booking = services.booking_reschedule(booking=booking, new_start=WEDNESDAY_9)
+    booking = services.booking_reschedule(booking=booking, new_start=THURSDAY_9)
+    assert timed_emails(booking) == {"reminder": 2, "intake_nudge": 1, "follow_up": 1}
+    assert scheduled(booking, "reminder") == [
+        THURSDAY_9 - timedelta(hours=24),
+        THURSDAY_9 - timedelta(hours=1),
+    ]
+    assert scheduled(booking, "intake_nudge") == [THURSDAY_9 - timedelta(hours=48)]
+
+
+def test_it_tells_the_client_of_every_move_a_b_a_b(assessment):
+    booking = book(assessment)
+    for new_start in (THURSDAY_14, THURSDAY_9, THURSDAY_14):
+        booking = services.booking_reschedule(booking=booking, new_start=new_start)
+    moved = emails_about("booking", booking.pk).filter(kind="rescheduled")
+    assert moved.count() == 3
+    assert set(moved.values_list("status", flat=True)) == {Status.SCHEDULED}
+    assert timed_emails(booking) == {"reminder": 2, "intake_nudge": 1, "follow_up": 1}
+    assert scheduled(booking, "reminder")[0] == THURSDAY_14 - timedelta(hours=24)
+
+
+def test_it_logs_a_dropped_duplicate_without_naming_anyone(assessment, caplog):
+    booking = book(assessment)
+    count = emails_about("booking", booking.pk).count()
+    with caplog.at_level(logging.INFO, logger="notifications.services"):
+        booking_emails_confirmed(booking, now=NOW)
+    assert emails_about("booking", booking.pk).count() == count
+    dropped = [r.getMessage() for r in caplog.records if "already queued" in r.getMessage()]
+    assert f"email confirmation:booking{booking.pk}:::client is already queued" in "\n".join(
+        dropped
+    )
+    assert len(dropped) == count - 1  # all but the nudge, which the questionnaire app queues
+    assert not any("priya" in line.lower() for line in dropped)
+
+
+def test_it_keeps_the_moved_notice_when_a_cancel_follows_at_once(assessment):
+    booking = book(assessment)
+    booking = services.booking_reschedule(booking=booking, new_start=WEDNESDAY_9)
+    services.booking_cancel(booking=booking)
+    emails = emails_about("booking", booking.pk)
+    assert emails.get(kind="rescheduled").status == Status.SCHEDULED
+    assert emails.get(kind="cancelled").status == Status.SCHEDULED
+    assert timed_emails(booking) == {"reminder": 0, "intake_nudge": 0, "follow_up": 0}
+
+
+def couple(assessment):
+    return book(assessment, mode="couple", partner_name="Sam", partner_email="sam@example.com")
+
+
+def test_it_tells_the_partner_when_a_couples_booking_moves(assessment):
+    booking = services.booking_reschedule(booking=couple(assessment), new_start=WEDNESDAY_9)
+    moved = emails_about("booking", booking.pk).filter(kind="rescheduled")
+    assert sorted(moved.values_list("to_email", flat=True)) == [
+        "priya@example.com",
+        "sam@example.com",
+    ]
+    sam_row = moved.get(to_email="sam@example.com")
+    assert sam_row.recipient_client_id is not None  # Sam's record, from the invitation
+
+
+def test_it_tells_the_partner_when_a_couples_booking_is_cancelled(assessment):
+    booking = services.booking_cancel(booking=couple(assessment))
+    cancelled = emails_about("booking", booking.pk).filter(kind="cancelled")
+    assert sorted(cancelled.values_list("to_email", flat=True)) == [
+        "priya@example.com",
+        "sam@example.com",
+    ]
+
+
+def test_it_never_tells_a_partner_of_an_individual_booking(assessment):
+    booking = book(assessment, partner_email="sam@example.com")  # mode stays individual
+    booking = services.booking_cancel(booking=booking)
+    cancelled = emails_about("booking", booking.pk).filter(kind="cancelled")
+    assert list(cancelled.values_list("to_email", flat=True)) == ["priya@example.com"]

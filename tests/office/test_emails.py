@@ -1,0 +1,122 @@
+"""The email log and previews in the office: every kind, "send again", fixed query counts."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications.kinds import kinds_all
+from notifications.models import OutboundEmail
+
+from ..emails import email_row
+from ..factories import BookingFactory, ClientFactory
+
+START = datetime(2026, 3, 31, 7, 0, tzinfo=UTC)  # 09:00 Amsterdam (summer), 12:30 Kolkata
+KINDS = [kind.name for kind in kinds_all()]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booking(assessment):
+    client = ClientFactory(name="Priya", email="priya@example.com", time_zone="Asia/Kolkata")
+    return BookingFactory(
+        session_type=assessment, client=client, start_at=START, client_time_zone="Asia/Kolkata"
+    )
+
+
+def email_of(kind: str, booking) -> OutboundEmail:
+    return email_row(booking, kind, booking.client.email, due_at=START)
+
+
+@pytest.fixture
+def office(client, maya):
+    client.force_login(maya.user)
+    return client
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_previews_every_email_in_the_office(office, kind):
+    response = office.get(f"/admin/notifications/outboundemail/preview/{kind}/")
+    assert response.status_code == 200
+    assert "Alex Demo" in response.content.decode() or kind.endswith("alert")
+
+
+def test_it_filters_the_log_and_sends_failed_ones_again(office, booking):
+    failed = email_of("confirmation", booking)
+    failed.status = OutboundEmail.Status.FAILED
+    failed.save()
+    sent = email_of("reminder", booking)
+    sent.status = OutboundEmail.Status.SENT
+    sent.save()
+    listing = (
+        office.get("/admin/notifications/outboundemail/?status__exact=failed")
+        .context["cl"]
+        .result_list
+    )
+    assert list(listing) == [failed]
+    office.post(
+        "/admin/notifications/outboundemail/",
+        {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+    )
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert failed.status == OutboundEmail.Status.SCHEDULED
+    assert sent.status == OutboundEmail.Status.SENT
+
+
+def test_it_shows_the_email_log_in_a_fixed_number_of_queries(office, booking):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert office.get("/admin/notifications/outboundemail/").status_code == 200
+        return len(queries)
+
+    email_of("confirmation", booking)
+    few = count()
+    for index in range(20):
+        OutboundEmail.objects.create(
+            kind="reminder",
+            subject_type="booking",
+            subject_id=booking.pk,
+            recipient_client_id=booking.client.pk,
+            to_email="x@example.com",
+            due_at=START,
+            dedupe_key=f"many:{index}",
+        )
+    assert count() == few
+
+
+def test_it_says_how_many_were_queued_again_when_the_list_is_filtered(office, booking):
+    failed = email_of("confirmation", booking)
+    OutboundEmail.objects.filter(pk=failed.pk).update(status=OutboundEmail.Status.FAILED)
+    response = office.post(
+        "/admin/notifications/outboundemail/?status__exact=failed",
+        {"action": "send_again", "_selected_action": [failed.pk]},
+        follow=True,
+    )
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == ["1 email(s) queued again."]
+
+
+def test_it_shows_a_bookings_emails_on_its_page(office, booking):
+    email_of("confirmation", booking)
+    page = office.get(f"/admin/booking/booking/{booking.pk}/change/").content.decode()
+    assert "Booking confirmation" in page
+    assert "priya@example.com" in page
+
+
+def test_it_shows_a_clients_emails_on_their_page(office, booking):
+    email_of("reminder", booking)
+    page = office.get(f"/admin/clients/client/{booking.client.pk}/change/").content.decode()
+    assert "Reminder" in page
+    assert "Scheduled" in page
+
+
+def test_it_finds_emails_by_the_clients_name(office, booking):
+    email_of("reminder", booking)
+    other = BookingFactory(session_type=booking.session_type, start_at=START.replace(hour=9))
+    email_row(other, "reminder", "someone@example.com", due_at=START)
+    listing = office.get("/admin/notifications/outboundemail/?q=Priya").context["cl"].result_list
+    assert [email.to_email for email in listing] == ["priya@example.com"]
