@@ -37,7 +37,7 @@ def questionnaire_context(email: OutboundEmail, booking: Booking) -> dict[str, A
 
 
 def nudge_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
-    reason = booking_emails.still_needed(email, booking, now)
+    reason = booking_emails.still_needed_before_the_call(email, booking, now)
     if reason:
         return reason
     if not intake_unfinished_for_booking(booking):

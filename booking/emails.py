@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.links import follow_ups_stop_url
 from clients.models import Client
 from clients.selectors import client_id_by_email
-from notifications.kinds import EmailKind, Recipient, SubjectType, kind_register
+from notifications.kinds import EmailKind, Recipient, SubjectType, kind_get, kind_register
 from notifications.kinds import subject_type_register as _subject_type_register
 from notifications.models import OutboundEmail
 from notifications.services import emails_cancel_pending, emails_cancel_timed, emails_queue
@@ -55,12 +55,20 @@ def client_of(booking: Booking) -> list[Recipient]:
     return [Recipient(email=client.email, role="client", client_id=client.pk)] if client else []
 
 
-def partner_of(booking: Booking) -> list[Recipient]:
-    """Return the partner of a couple booking, when their address was given."""
+def partner_address(booking: Booking) -> str:
+    """Return the address of a couple booking's partner, or "" when there is none to write to."""
     email = booking.partner_email.strip()
     if not booking.is_couple or not email:
-        return []
+        return ""
     if booking.client and email.lower() == booking.client.email.lower():
+        return ""
+    return email
+
+
+def partner_of(booking: Booking) -> list[Recipient]:
+    """Return the partner of a couple booking, when their address was given."""
+    email = partner_address(booking)
+    if not email:
         return []
     return [Recipient(email=email, role="partner", client_id=client_id_by_email(email))]
 
@@ -91,11 +99,15 @@ def calendar_title(booking: Booking) -> str:
     return f"Call with {booking.practitioner.display_name}"
 
 
-def ics_for(booking: Booking) -> bytes:
+def ics_for(booking: Booking, *, with_manage_link: bool = True) -> bytes:
+    """Return the booking's calendar file; a partner's copy leaves out the booker's manage link."""
     practitioner = booking.practitioner
-    description = f"Manage or cancel: {manage_url(booking)}"
+    lines = []
     if practitioner.meeting_url:
-        description = f"Join: {practitioner.meeting_url}\n{description}"
+        lines.append(f"Join: {practitioner.meeting_url}")
+    if with_manage_link:
+        lines.append(f"Manage or cancel: {manage_url(booking)}")
+    description = "\n".join(lines)
     return booking_ics(
         uid=f"{booking.public_id}@scales",
         sequence=booking.sequence,
@@ -112,13 +124,15 @@ def ics_for(booking: Booking) -> bytes:
 
 
 def _is_partner(email: OutboundEmail, booking: Booking) -> bool:
-    return any(r.email.lower() == email.to_email.lower() for r in partner_of(booking))
+    """Return whether this email goes to the partner, who must never get the booker's links."""
+    partner = partner_address(booking)
+    return bool(partner) and email.to_email.lower() == partner.lower()
 
 
 def booking_email_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
     """Return the template context: times in the recipient's own zone."""
     practitioner = booking.practitioner
-    to_practitioner = kind_of(email).to_practitioner
+    to_practitioner = kind_get(email.kind).to_practitioner
     zone = practitioner.time_zone if to_practitioner else booking.client_time_zone
     other_zone = booking.client_time_zone if to_practitioner else practitioner.time_zone
     partner = _is_partner(email, booking)
@@ -154,14 +168,15 @@ def follow_up_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
         if offer
         else context["landing_url"]
     )
-    if booking.client and booking.client.pk:
+    if booking.client and booking.client.pk is not None:
         context["opt_out_url"] = follow_ups_stop_url(booking.client.pk)
     return context
 
 
 def calendar_attachment(email: OutboundEmail, booking: Booking) -> list:
     method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "PUBLISH"
-    return [("appointment.ics", ics_for(booking), f"text/calendar; charset=utf-8; method={method}")]
+    content = ics_for(booking, with_manage_link=not _is_partner(email, booking))
+    return [("appointment.ics", content, f"text/calendar; charset=utf-8; method={method}")]
 
 
 # --- Whether it is still needed at the moment of sending ----------------------
@@ -171,9 +186,15 @@ def still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
     """Return why an email about this booking should no longer go out, or ""."""
     if booking.status == Booking.Status.CANCELLED and email.kind not in NOTICES:
         return "booking cancelled"
-    if kind_of(email).timed and email.kind != "follow_up" and now >= booking.start_at:
-        return "the booking has already started"
     return ""
+
+
+def still_needed_before_the_call(email: OutboundEmail, booking: Booking, now: datetime) -> str:
+    """As ``still_needed``, and moot once the call has begun (a reminder is never sent late)."""
+    reason = still_needed(email, booking, now)
+    if not reason and now >= booking.start_at:
+        return "the booking has already started"
+    return reason
 
 
 def follow_up_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
@@ -188,12 +209,6 @@ def follow_up_still_needed(email: OutboundEmail, booking: Booking, now: datetime
     if booking.client and booking.client.follow_ups_opt_out_at:
         return "client opted out of follow-ups"
     return ""
-
-
-def kind_of(email: OutboundEmail) -> EmailKind:
-    from notifications.kinds import kind_get
-
-    return kind_get(email.kind)
 
 
 # --- Previews -----------------------------------------------------------------
@@ -211,7 +226,7 @@ def demo_booking(user) -> Booking:
     session_type = SessionType(
         name="Free assessment call", kind=SessionType.Kind.ASSESSMENT, duration_minutes=20
     )
-    client = Client(name="Alex Demo", email="alex@example.com", time_zone="Asia/Kolkata")
+    client = Client(pk=0, name="Alex Demo", email="alex@example.com", time_zone="Asia/Kolkata")
     start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
     return Booking(
         pk=0,
@@ -277,6 +292,7 @@ def booking_emails_register() -> None:
             "Reminder: {when}",
             version=per_time,
             timed=True,
+            still_needed=still_needed_before_the_call,
             preview_due=a_day_before,
         ),
         _kind(

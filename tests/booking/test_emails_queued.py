@@ -114,3 +114,29 @@ def test_it_never_tells_a_partner_of_an_individual_booking(assessment):
     booking = services.booking_cancel(booking=booking)
     cancelled = emails_about("booking", booking.pk).filter(kind="cancelled")
     assert list(cancelled.values_list("to_email", flat=True)) == ["priya@example.com"]
+
+
+def test_it_never_gives_the_partner_the_bookers_manage_link(assessment):
+    from django.core import mail
+
+    from notifications import delivery
+
+    booking = services.booking_reschedule(booking=couple(assessment), new_start=WEDNESDAY_9)
+    for email_id in delivery.outbox_claim_due():
+        delivery.outbox_send(email_id)
+    [to_sam] = [m for m in mail.outbox if m.to == ["sam@example.com"] and "Moved" in m.subject]
+    [to_priya] = [m for m in mail.outbox if m.to == ["priya@example.com"] and "Moved" in m.subject]
+    assert to_sam.body.startswith("Hello Sam,")
+    assert "Priya has moved the appointment for the two of you" in to_sam.body
+    [(_name, sam_calendar, _type)] = to_sam.attachments
+    [(_name, priya_calendar, _type)] = to_priya.attachments
+
+    def text(content) -> str:  # calendar attachments come back as str or bytes
+        content = content if isinstance(content, str) else content.decode()
+        return content.replace("\r\n ", "")  # unfold long iCalendar lines
+
+    for part in (to_sam.body, to_sam.alternatives[0].content, text(sam_calendar)):
+        assert "/b/" not in part  # the manage link opens Priya's own questionnaire
+    assert "/b/" in to_priya.body
+    assert "/b/" in text(priya_calendar)
+    assert booking.sequence == 1
