@@ -16,7 +16,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .kinds import EmailKind, Recipient, kind_get
+from .kinds import EmailKind, Recipient, kind_get, kinds_all
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -126,8 +126,6 @@ def emails_cancel_pending(
 
 def emails_cancel_timed(*, subject_type: str, subject_id: int, reason: str) -> int:
     """Cancel the unsent emails tied to a subject's time, whichever app registered them."""
-    from .kinds import kinds_all
-
     timed = [kind.name for kind in kinds_all() if kind.timed and kind.subject_type == subject_type]
     return emails_cancel_pending(
         subject_type=subject_type, subject_id=subject_id, kinds=timed, reason=reason

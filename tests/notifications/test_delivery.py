@@ -330,22 +330,26 @@ def test_it_never_resends_an_email_whose_send_was_interrupted(assessment, time_m
     assert "may or may not have arrived" in email.last_error
 
 
+def reminders_due_now(booking, count: int) -> None:
+    OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            kind="reminder",
+            subject_type="booking",
+            subject_id=booking.pk,
+            to_email="a@example.com",
+            due_at=NOW,
+            dedupe_key=f"due:{count}:{i}",
+        )
+        for i in range(count)
+    )
+
+
 def test_it_claims_any_number_of_rows_in_the_same_queries(assessment):
     booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
 
     def claim_queries(count: int) -> int:
         OutboundEmail.objects.all().delete()
-        OutboundEmail.objects.bulk_create(
-            OutboundEmail(
-                kind="reminder",
-                subject_type="booking",
-                subject_id=booking.pk,
-                to_email="a@example.com",
-                due_at=NOW,
-                dedupe_key=f"bench:{count}:{i}",
-            )
-            for i in range(count)
-        )
+        reminders_due_now(booking, count)
         with CaptureQueriesContext(connection) as queries:
             assert len(delivery.outbox_claim_due()) == count
         return len(queries)
@@ -427,17 +431,7 @@ def test_it_clears_the_last_error_once_an_email_is_sent(assessment, monkeypatch)
 def test_it_keeps_sweeping_while_full_batches_come_back(assessment, settings):
     settings.OUTBOX_BATCH_SIZE = 3
     booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
-    OutboundEmail.objects.bulk_create(
-        OutboundEmail(
-            kind="reminder",
-            subject_type="booking",
-            subject_id=booking.pk,
-            to_email="a@example.com",
-            due_at=NOW,
-            dedupe_key=f"many:{i}",
-        )
-        for i in range(10)
-    )
+    reminders_due_now(booking, 10)
     queued: list[int] = []
     assert delivery.outbox_sweep(enqueue=queued.append) == 10
     assert len(set(queued)) == 10
