@@ -76,6 +76,9 @@ class Intake(models.Model):
     urgent = models.BooleanField(
         _("urgent"), default=False, help_text=_("A safety question was answered yes.")
     )
+    # When a safety question was first saved as "yes": the flag and the alert come
+    # from that save, sent or not, and a later "no" never clears them.
+    urgent_at = models.DateTimeField(_("urgent since"), null=True, blank=True, editable=False)
     # The only id that ever leaves the database, and only inside a signed link.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     consent_at = models.DateTimeField(
@@ -101,7 +104,8 @@ class Intake(models.Model):
                 name="intake_submitted_when_completed",
             ),
             models.CheckConstraint(
-                condition=Q(urgent=False) | Q(status="completed"), name="intake_urgent_on_submit"
+                condition=Q(urgent=False) | Q(urgent_at__isnull=False),
+                name="intake_urgent_has_a_moment",
             ),
             models.CheckConstraint(
                 condition=Q(status="not_started") | Q(consent_at__isnull=False),

@@ -234,6 +234,26 @@ def intake_consent_give(*, intake_id: int, now: datetime | None = None) -> Intak
 class SectionSaved:
     intake: Intake
     missing: list[str] = field(default_factory=list)
+    # This save turned the questionnaire urgent: the page after it offers support.
+    became_urgent: bool = False
+
+
+def _flag_if_urgent(intake: Intake, now: datetime) -> bool:
+    """Flag the intake and alert the practitioner the first time a safety answer is yes.
+
+    Return whether it became urgent now. Once urgent it stays so, whatever is
+    answered later: the practitioner needs to know it was said.
+    """
+    if intake.urgent or not scoring.is_urgent(intake.instrument.definition, intake.answers):
+        return False
+    intake.urgent = True
+    intake.urgent_at = now
+    booking = Booking.objects.select_related("practitioner__user", "client").get(
+        pk=intake.booking_id
+    )
+    emails.urgent_alert_queue(booking, intake=intake, now=now)
+    logger.info("intake %s: urgent", intake.pk)
+    return True
 
 
 @transaction.atomic
@@ -291,12 +311,16 @@ def intake_section_save(
         intake.current_section = max(section_index - 1, 0)
     else:
         intake.current_section = section_index
+    now = timezone.now()
     if intake.status == Intake.Status.NOT_STARTED:
         intake.status = Intake.Status.IN_PROGRESS
-        intake.started_at = timezone.now()
+        intake.started_at = now
+    became_urgent = _flag_if_urgent(intake, now)
     intake.save()
     logger.info("intake %s: page %s saved", intake.pk, section_index)
-    return SectionSaved(intake=intake, missing=missing if move == "next" else [])
+    return SectionSaved(
+        intake=intake, missing=missing if move == "next" else [], became_urgent=became_urgent
+    )
 
 
 def _friendly(error: ValueError, item: Mapping[str, Any]) -> str:
@@ -328,14 +352,10 @@ def intake_submit(*, intake_id: int) -> Intake:
             missing=sorted(errors),
             section_index=section_index,
         )
+    now = timezone.now()
     intake.status = Intake.Status.COMPLETED
-    intake.submitted_at = timezone.now()
-    intake.urgent = scoring.is_urgent(definition, intake.answers)
+    intake.submitted_at = now
+    _flag_if_urgent(intake, now)  # answers saved before this change may hold an unflagged yes
     intake.save()
-    if intake.urgent:
-        booking = Booking.objects.select_related("practitioner__user", "client").get(
-            pk=intake.booking_id
-        )
-        emails.urgent_alert_queue(booking, intake=intake, now=timezone.now())
     logger.info("intake %s: sent", intake.pk)
     return intake

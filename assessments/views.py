@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from booking.models import Booking
+from clients.visitors import limit_attempts
 
 from . import report, scoring, selectors, services
 from .forms import ConsentForm, SectionForm
@@ -63,6 +64,7 @@ def _section_url(token: str, number: int, *, check: bool = False) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_attempts("intake")
 @intake_page
 def start(request, intake: Intake, token: str):
     """The link from the email: an introduction, the partner's consent, or resume."""
@@ -86,6 +88,7 @@ def start(request, intake: Intake, token: str):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_attempts("intake")
 @intake_page
 def section(request, intake: Intake, token: str, number: int):
     """One section per page; Next, Back and Send all save what is on the page first."""
@@ -134,10 +137,15 @@ def section(request, intake: Intake, token: str, number: int):
         errors = {key: ["Please answer this question."] for key in saved.missing}
         return _section_page(request, intake, token, index, errors=errors, status=400)
     if action == "back":
-        return redirect(_section_url(token, max(number - 1, 1)))
-    if action == "next" or index < len(sections) - 1:
-        return redirect(_section_url(token, min(number + 1, len(sections))))
-    return _send(request, intake, token)
+        next_url = _section_url(token, max(number - 1, 1))
+    elif action == "next" or index < len(sections) - 1:
+        next_url = _section_url(token, min(number + 1, len(sections)))
+    else:
+        return _send(request, intake, token)
+    if saved.became_urgent:
+        # Shown once, in answer to the save that said it, never at a link opened later.
+        return _render(request, intake, "assessments/support.html", {"next_url": next_url})
+    return redirect(next_url)
 
 
 def _section_answers(intake: Intake, index: int) -> dict:
@@ -175,7 +183,7 @@ def _send(request, intake: Intake, token: str):
     return redirect("assessments:done", token=token)
 
 
-@require_GET
+@require_safe
 @intake_page
 def done(request, intake: Intake, token: str):
     """A calm thank-you, the same for everyone, whatever they answered."""

@@ -99,15 +99,14 @@ def calendar_title(booking: Booking) -> str:
     return f"Call with {booking.practitioner.display_name}"
 
 
-def ics_for(booking: Booking, *, with_manage_link: bool = True) -> bytes:
-    """Return the booking's calendar file; a partner's copy leaves out the booker's manage link."""
+def ics_for(booking: Booking) -> bytes:
+    """Return the booking's calendar file, with the meeting link but never the manage link.
+
+    Calendars are synced, shared with partners and assistants, and shown on lock
+    screens: a link that can cancel or move the booking stays in the email.
+    """
     practitioner = booking.practitioner
-    lines = []
-    if practitioner.meeting_url:
-        lines.append(f"Join: {practitioner.meeting_url}")
-    if with_manage_link:
-        lines.append(f"Manage or cancel: {manage_url(booking)}")
-    description = "\n".join(lines)
+    description = f"Join: {practitioner.meeting_url}" if practitioner.meeting_url else ""
     return booking_ics(
         uid=f"{booking.public_id}@scales",
         sequence=booking.sequence,
@@ -175,7 +174,7 @@ def follow_up_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
 
 def calendar_attachment(email: OutboundEmail, booking: Booking) -> list:
     method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "PUBLISH"
-    content = ics_for(booking, with_manage_link=not _is_partner(email, booking))
+    content = ics_for(booking)
     return [("appointment.ics", content, f"text/calendar; charset=utf-8; method={method}")]
 
 

@@ -6,33 +6,52 @@ from datetime import UTC, date, datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Booking
+from .picker import week_start, within_reach
 from .services import ClientDetails
 from .timezones import canonical, offered_zones
+
+BAD_SLOT = _("We could not read that time. Please pick one from the list.")
+BAD_ZONE = _("Please choose your time zone from the list.")
 
 
 class SlotChoiceForm(forms.Form):
     """A chosen start time (UTC ISO 8601, as the picker renders it) and the visitor's zone."""
 
-    error_messages = {
-        "bad_slot": _("We could not read that time. Please pick one from the list."),
-        "bad_zone": _("Please choose your time zone from the list."),
-    }
+    error_messages = {"bad_slot": BAD_SLOT, "bad_zone": BAD_ZONE}
 
-    slot = forms.CharField(max_length=40)
-    tz = forms.CharField(max_length=64, required=False)
+    # A missing, oversized or NUL-laden value is as unreadable as any other.
+    slot = forms.CharField(
+        max_length=40,
+        error_messages=dict.fromkeys(
+            ("required", "max_length", "null_characters_not_allowed"), BAD_SLOT
+        ),
+    )
+    tz = forms.CharField(
+        max_length=64,
+        required=False,
+        error_messages=dict.fromkeys(("max_length", "null_characters_not_allowed"), BAD_ZONE),
+    )
 
     def clean_slot(self) -> datetime:
-        raw = self.cleaned_data["slot"]
+        """Return the time in UTC; refuse one without an offset or too far from now to book.
+
+        Times near the calendar's ends (year 1, year 9999) are valid ISO 8601 but
+        overflow as soon as they are converted or searched around.
+        """
         try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
+            value = datetime.fromisoformat(self.cleaned_data["slot"])
+            if value.tzinfo is None:
+                raise ValueError("a time without its UTC offset")
+            value = value.astimezone(UTC)
+        except (ValueError, OverflowError):
             raise forms.ValidationError(self.error_messages["bad_slot"], code="bad_slot") from None
-        if value.tzinfo is None:
+        if not within_reach(value, timezone.now()):
             raise forms.ValidationError(self.error_messages["bad_slot"], code="bad_slot")
-        return value.astimezone(UTC)
+        return value
 
     def clean_tz(self) -> str:
         value = canonical(self.cleaned_data["tz"] or "UTC")
@@ -47,17 +66,17 @@ class WeekForm(forms.Form):
     week = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     tz = forms.CharField(required=False, max_length=64)
 
-    def week_or(self, default: date) -> date:
-        if self.is_valid() and self.cleaned_data["week"]:
-            return max(self.cleaned_data["week"], default)
-        return default
+    def week_or(self, today: date) -> date:
+        """Return the asked week's first day, or ``today`` for an unreadable, past or far one."""
+        self.is_valid()  # a bad ?tz= leaves a good ?week= in cleaned_data
+        return week_start(self.cleaned_data.get("week"), today)
 
 
 class ClientDetailsForm(forms.Form):
     error_messages = {
         "partner_needed": _("For a couple's booking, please give your partner's name."),
         "same_email": _("Your partner's email must be different from yours."),
-        "bad_zone": _("Please choose your time zone from the list."),
+        "bad_zone": BAD_ZONE,
     }
 
     name = forms.CharField(
@@ -72,7 +91,9 @@ class ClientDetailsForm(forms.Form):
         help_text=_("We send your confirmation and calendar invitation here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=())
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"), choices=(), error_messages={"invalid_choice": BAD_ZONE}
+    )
     mode = forms.ChoiceField(
         label=_("Who is this for?"),
         choices=Booking.Mode.choices,

@@ -328,6 +328,9 @@ class Booking(models.Model):
     note = models.TextField(_("client's note"), max_length=1000, blank=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     held_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who held the time: an anonymous hash of their network (clients.visitors),
+    # so one visitor can hold only a few times at once. Never an address.
+    held_by = models.CharField(max_length=32, blank=True, editable=False)
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text=_("Calendar revision, raised on every reschedule.")
     )
@@ -341,6 +344,11 @@ class Booking(models.Model):
         ordering = ["-start_at"]
         indexes = [
             models.Index(fields=["practitioner", "blocked_start"], name="booking_calendar_idx"),
+            models.Index(
+                fields=["held_by", "held_until"],
+                condition=Q(status="held"),
+                name="booking_holds_by_visitor_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,6 +20,12 @@ from .db import EpochSeconds
 from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
 
 
+def practice_name() -> str:
+    """Return the practitioner's display name, which names the practice to its visitors."""
+    names = Practitioner.objects.order_by("pk").values_list("display_name", flat=True)
+    return names.first() or ""
+
+
 def session_types_active() -> QuerySet[SessionType]:
     return SessionType.objects.filter(active=True).select_related("practitioner")
 

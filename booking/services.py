@@ -46,6 +46,10 @@ class ChangeTooLate(BookingError):
     code = "too_late"
 
 
+class TooManyHolds(BookingError):
+    code = "too_many_holds"
+
+
 @dataclass(frozen=True)
 class ClientDetails:
     name: str
@@ -141,12 +145,29 @@ def _release_expired_holds(*, practitioner: Practitioner, now: datetime, blocked
 
 @transaction.atomic
 def booking_hold(
-    *, session_type: SessionType, slot_start: datetime, client_time_zone: str
+    *,
+    session_type: SessionType,
+    slot_start: datetime,
+    client_time_zone: str,
+    held_by: str = "",
+    replacing: UUID | None = None,
 ) -> Booking:
-    """Hold a free time for a few minutes while the visitor enters their details."""
+    """Hold a free time for a few minutes while the visitor enters their details.
+
+    ``held_by`` names the visitor (an anonymous hash): one visitor may hold at
+    most BOOKING_HOLDS_PER_VISITOR live times, counted here under the calendar
+    lock so a script cannot hold the whole calendar. ``replacing`` is the
+    browser's previous hold, released first: choosing another time is not a
+    second hold.
+    """
     now = timezone.now()
     _lock_practitioner(session_type.practitioner_id)
+    if replacing is not None:
+        Booking.objects.filter(
+            public_id=replacing, status=Booking.Status.HELD, held_by=held_by
+        ).delete()
     _check_slot(session_type=session_type, slot_start=slot_start, now=now)
+    _check_holds_per_visitor(held_by=held_by, now=now)
     blocked = _blocked_range(session_type, slot_start)
     _release_expired_holds(practitioner=session_type.practitioner, now=now, blocked=blocked)
     try:
@@ -157,12 +178,29 @@ def booking_hold(
                 client_time_zone=client_time_zone,
                 status=Booking.Status.HELD,
                 held_until=now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES),
+                held_by=held_by,
                 **blocked,
             )
     except IntegrityError as error:  # the exclusion constraint: someone got there first
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
     practitioner_calendar_touch(practitioner_id=session_type.practitioner_id)
     return booking
+
+
+def _check_holds_per_visitor(*, held_by: str, now: datetime) -> None:
+    if not held_by or not settings.PUBLIC_LIMITS:
+        return
+    live = Booking.objects.filter(
+        status=Booking.Status.HELD, held_by=held_by, held_until__gt=now
+    ).count()
+    if live >= settings.BOOKING_HOLDS_PER_VISITOR:
+        raise TooManyHolds(
+            _(
+                "You are already holding %(count)d times. Please finish booking one of them, "
+                "or wait a few minutes until they are released, then choose again."
+            )
+            % {"count": live}
+        )
 
 
 @transaction.atomic

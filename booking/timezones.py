@@ -58,6 +58,8 @@ RENAMED = {
 }
 # Whole families of aliases with no city of their own (US/Eastern, Australia/NSW).
 _ALIAS_PREFIXES = ("US/", "Canada/", "Mexico/", "Brazil/", "Chile/", "Australia/")
+# UTC by any of its names (Etc/UTC, GMT, Zulu, ...): each is, or links to, one of these.
+_UTC_ZONES = ("Etc/UTC", "Etc/GMT")
 
 
 @cache
@@ -84,17 +86,22 @@ def _is_alias(name: str) -> bool:
 
 
 def canonical(name: str | None) -> str | None:
-    """Return the name people use today for a known zone, or None for an unknown one."""
+    """Return the listed name of a zone (old spellings by today's), or None for any other.
+
+    Only zones the list offers come back: the details form can preselect no
+    other, and would silently send the list's first zone instead.
+    """
     if not name or name not in known_zones():
         return None
-    if name == "UTC":
-        return name
+    if name in _UTC_ZONES or _links().get(name) in _UTC_ZONES:
+        return "UTC"
     if name in RENAMED:
-        return RENAMED[name]
-    if _is_alias(name):
-        target = _links()[name]
-        return "UTC" if target.startswith("Etc/") else target
-    return name
+        current = RENAMED[name]
+    elif _is_alias(name):
+        current = _links()[name]
+    else:
+        current = name
+    return current if current in _offered() else None
 
 
 @cache
@@ -110,8 +117,13 @@ def offered_zones() -> tuple[str, ...]:
     return (*names, "UTC")
 
 
+@cache
+def _offered() -> frozenset[str]:
+    return frozenset(offered_zones())
+
+
 def visitor_zone(request: HttpRequest, default: str) -> str:
-    """Return the zone from ?tz=, else the cookie, else ``default``, by its current name."""
+    """Return the listed zone from ?tz=, else from the cookie, else ``default``."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(COOKIE)):
         current = canonical(candidate)
         if current:
@@ -120,6 +132,9 @@ def visitor_zone(request: HttpRequest, default: str) -> str:
 
 
 def remember(response: HttpResponse, zone_name: str) -> None:
+    """Keep the visitor's zone in a cookie; a zone the list does not offer is never kept."""
+    if zone_name not in _offered():
+        return
     response.set_cookie(COOKIE, zone_name, max_age=COOKIE_MAX_AGE, samesite="Lax")
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
+from uuid import UUID
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clients.visitors import limit_attempts, visitor_id
 
 from . import events, selectors, services, timezones
 from .emails import ics_for
@@ -19,7 +24,7 @@ from .formatting import short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .links import manage_path
 from .models import Booking, SessionType
-from .picker import picker_week
+from .picker import nearest_free, picker_week
 from .tokens import BadToken, hold_token_make, hold_token_read, manage_token_read
 
 logger = logging.getLogger(__name__)
@@ -60,7 +65,7 @@ def _time_pair(booking: Booking) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def landing(request):
     session_types = list(selectors.session_types_active())
     practitioner = session_types[0].practitioner if session_types else None
@@ -68,7 +73,7 @@ def landing(request):
     return render(request, "booking/landing.html", context)
 
 
-@require_GET
+@require_safe
 def privacy(request):
     return render(request, "booking/privacy.html")
 
@@ -83,31 +88,27 @@ def _picker_response(
     error: services.BookingError | None = None,
     tried_slot=None,
     status: int = 200,
+    zone_name: str = "",
+    first_day: date | None = None,
 ):
-    zone_name = timezones.visitor_zone(request, default=session_type.practitioner.time_zone)
-    week_form = WeekForm(request.GET)
-    today = timezone.now().astimezone(timezones.zoneinfo.ZoneInfo(zone_name)).date()
+    """Render the picker for the zone and week asked for, unless the caller has read them."""
+    zone_name = zone_name or timezones.visitor_zone(
+        request, default=session_type.practitioner.time_zone
+    )
     week = picker_week(
         session_type=session_type,
         zone_name=zone_name,
-        first_day=week_form.week_or(today),
+        first_day=first_day or _asked_week(request, zone_name),
         exclude_booking_id=booking.pk if booking else None,
     )
     alternatives = []
     if error is not None and tried_slot is not None:
-        nearby = selectors.slots_for(
+        nearby = nearest_free(
             session_type=session_type,
-            first_day=(tried_slot - timedelta(days=2))
-            .astimezone(session_type.practitioner.zone)
-            .date(),
-            last_day=(tried_slot + timedelta(days=2))
-            .astimezone(session_type.practitioner.zone)
-            .date(),
+            around=tried_slot,
             exclude_booking_id=booking.pk if booking else None,
         )
-        alternatives = [
-            (slot, when(slot, zone_name)) for slot in selectors.nearest_slots(nearby, tried_slot)
-        ]
+        alternatives = [(slot, when(slot, zone_name)) for slot in nearby]
     context = {
         "session_type": session_type,
         "practitioner": session_type.practitioner,
@@ -174,15 +175,13 @@ def _cache_set(key: str, content: bytes) -> None:
         logger.warning("slot page cache unavailable; page not cached", exc_info=True)
 
 
-def _week_key(raw: str) -> str:
-    """Return ?week= as YYYY-MM-DD, or "" when it is absent or not a date."""
-    try:
-        return date.fromisoformat(raw[:10]).isoformat()
-    except ValueError:
-        return ""
+def _asked_week(request, zone_name: str) -> date:
+    """Return the first day of the week asked for (?week=), as the picker will show it."""
+    today = timezone.now().astimezone(timezones.zoneinfo.ZoneInfo(zone_name)).date()
+    return WeekForm(request.GET).week_or(today)
 
 
-@require_GET
+@require_safe
 def slot_picker(request, slug: str):
     """Show a week of free times; the page is cached until the calendar or the minute changes.
 
@@ -190,18 +189,24 @@ def slot_picker(request, slug: str):
     and every change of hours raises in the same transaction, so a cached page
     never shows a time that has been taken. The minute in the key lets notice
     periods and lapsed holds move on. The page has no CSRF token (see ``hold``),
-    so it is the same for everyone who asks with the same zone and week.
+    so it is the same for everyone who asks with the same zone and week. The key
+    is built from the zone and week as read, and the page is rendered from those
+    same values, so no spelling of ?week= can file one week's page under another.
     """
     stamp = selectors.slot_page_stamp(slug)
     if stamp is None:
         raise Http404("No such session type")
     zone_name = timezones.visitor_zone(request, default=stamp.practitioner_time_zone)
-    week = _week_key(request.GET.get("week", ""))
+    first_day = _asked_week(request, zone_name)
     minute = int(timezone.now().timestamp() // 60)
-    key = f"slot-page:{stamp.session_type_id}:{stamp.calendar_version}:{zone_name}:{week}:{minute}"
+    key = (
+        f"slot-page:{stamp.session_type_id}:{stamp.calendar_version}:"
+        f"{zone_name}:{first_day.isoformat()}:{minute}"
+    )
     content = _cache_get(key)
     if content is None:
-        response = _booking_picker(request, _session_type_or_404(slug))
+        session_type = _session_type_or_404(slug)
+        response = _booking_picker(request, session_type, zone_name=zone_name, first_day=first_day)
         _cache_set(key, response.content)
         return response
     response = HttpResponse(content)
@@ -213,10 +218,48 @@ def slot_picker(request, slug: str):
 # Holding a time needs no CSRF token: the request carries no credentials or
 # session to abuse, and a forged hold is no different from one sent directly.
 # Without a token the slot page is the same for every visitor and can be cached.
+# Another site's page may not make its visitors' browsers hold times here.
+CROSS_SITE_MESSAGE = (
+    "This time could not be held from another website. Please choose it here, on the booking page."
+)
+HELD_COOKIE = "held"
+HELD_COOKIE_SALT = "booking.held"
+
+
+def _from_another_site(request) -> bool:
+    """Return whether a browser says this POST came from another site's page.
+
+    Sec-Fetch-Site is sent by current browsers; Origin by older ones. A request
+    with neither (a script, curl) is not a browser being misused, and the
+    per-visitor limits cover it.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site", "")
+    if fetch_site:
+        return fetch_site == "cross-site"
+    origin = request.headers.get("Origin", "")
+    if not origin or origin == "null":
+        return bool(origin)
+    allowed = {request.build_absolute_uri("/").rstrip("/"), settings.SITE_URL.rstrip("/")}
+    return origin.rstrip("/") not in allowed
+
+
+def _held_before(request) -> UUID | None:
+    """Return this browser's current hold, if its signed cookie says it has one."""
+    value = request.get_signed_cookie(HELD_COOKIE, default=None, salt=HELD_COOKIE_SALT)
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
+
+
 @csrf_exempt
 @require_POST
+@limit_attempts("hold")
 def hold(request, slug: str):
     session_type = _session_type_or_404(slug)
+    if _from_another_site(request):
+        error = services.BookingError(CROSS_SITE_MESSAGE, code="cross_site")
+        return _booking_picker(request, session_type, error=error, status=403)
     form = SlotChoiceForm(request.POST)
     if not form.is_valid():
         return _booking_picker(request, session_type, error=_form_problem(form), status=400)
@@ -226,7 +269,11 @@ def hold(request, slug: str):
             session_type=session_type,
             slot_start=slot_start,
             client_time_zone=form.cleaned_data["tz"],
+            held_by=visitor_id(request),
+            replacing=_held_before(request),
         )
+    except services.TooManyHolds as error:
+        return _booking_picker(request, session_type, error=error, status=429)
     except services.SlotUnavailable as error:
         return _booking_picker(
             request, session_type, error=error, tried_slot=slot_start, status=409
@@ -236,10 +283,21 @@ def hold(request, slug: str):
     )
     response = redirect("booking:details", token=token)
     timezones.remember(response, form.cleaned_data["tz"])
+    response.set_signed_cookie(
+        HELD_COOKIE,
+        str(booking.public_id),
+        salt=HELD_COOKIE_SALT,
+        max_age=settings.BOOKING_HOLD_MINUTES * 60 * 2,
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
     return response
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
+@limit_attempts("details")
 def details(request, token: str):
     try:
         held = hold_token_read(token)
@@ -289,7 +347,8 @@ def details(request, token: str):
     return render(request, "booking/details.html", context, status=status)
 
 
-@require_GET
+@never_cache
+@require_safe
 def manage(request, token: str):
     booking = _booking_for_manage_token(token)
     now = timezone.now()
@@ -308,7 +367,8 @@ def manage(request, token: str):
     return render(request, "booking/manage.html", context)
 
 
-@require_GET
+@never_cache
+@require_safe
 def calendar_file(request, token: str):
     booking = _booking_for_manage_token(token)
     response = HttpResponse(ics_for(booking), content_type="text/calendar; charset=utf-8")
@@ -316,7 +376,9 @@ def calendar_file(request, token: str):
     return response
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
+@limit_attempts("cancel")
 def cancel(request, token: str):
     booking = _booking_for_manage_token(token)
     error = None
@@ -331,7 +393,9 @@ def cancel(request, token: str):
     return render(request, "booking/cancel.html", context, status=409 if error else 200)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
+@limit_attempts("reschedule")
 def reschedule(request, token: str):
     booking = _booking_for_manage_token(token)
     if booking.status != Booking.Status.CONFIRMED:

@@ -2,14 +2,18 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .links import BadToken, opt_out_token_read
 from .models import Client
 from .services import client_follow_ups_stop
+from .visitors import limit_attempts
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
+@limit_attempts("follow_ups_stop")
 def follow_ups_stop(request, token: str):
     """Let a client stop follow-up emails from the link in one, in two clicks (no login)."""
     try:

@@ -10,6 +10,7 @@ fail loudly at start-up.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "health_check",
+    "csp",
     # The apps depend one way, each only on those listed before it (see
     # docs/architecture.md); ready() runs in this order, so kinds of email are
     # registered before the apps above extend them.
@@ -56,7 +58,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "office.middleware.office_csp_middleware",
+    "booking.headers.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "booking.headers.request_size_limit_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "booking.context_processors.practice",
             ],
         },
     },
@@ -217,6 +224,30 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Client pages run and load only our own files: no inline script or style, no
+# plugins, no other site's forms or frames (tests/booking/test_headers.py). The
+# office adds inline styles for the stock admin (office/middleware.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws checkboxes and arrows as data: SVGs
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# No page takes a file, and the longest form (the office's) is a few kilobytes:
+# larger bodies are refused unread (booking/headers.py), any file part too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# Django's default: the office's practitioner page posts a row per date override.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# A refused form explains itself calmly, in the practitioner's name.
+CSRF_FAILURE_VIEW = "booking.error_pages.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -261,3 +292,18 @@ EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
 # before the sweep queues it again.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 OUTBOX_REQUEUE_MINUTES = env.int("OUTBOX_REQUEUE_MINUTES", default=10)
+
+# --- Limits on the public pages (see clients/visitors.py) ---------------------
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the
+# load balancer); empty means the socket's address is the visitor's. Shared
+# with the staff login lockout.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Off only for tests and benchmarks; every limit below depends on it.
+PUBLIC_LIMITS = env.bool("PUBLIC_LIMITS", default=True)
+# Times one visitor may hold at once (counted in the database, so it holds with
+# the cache down).
+BOOKING_HOLDS_PER_VISITOR = env.int("BOOKING_HOLDS_PER_VISITOR", default=2)
+# Writes (holds, details, cancel, reschedule, questionnaire pages, opt-out) one
+# visitor may send per page per window; counted in the cache, allowed if it is down.
+PUBLIC_ATTEMPTS_PER_WINDOW = env.int("PUBLIC_ATTEMPTS_PER_WINDOW", default=20)
+PUBLIC_ATTEMPTS_WINDOW_SECONDS = env.int("PUBLIC_ATTEMPTS_WINDOW_SECONDS", default=600)

@@ -23,3 +23,9 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("booking.urls")),
 ]
+
+# Calm pages in the practice's name (booking/error_pages.py); CSRF_FAILURE_VIEW too.
+handler400 = "booking.error_pages.bad_request"
+handler403 = "booking.error_pages.permission_denied"
+handler404 = "booking.error_pages.page_not_found"
+handler500 = "booking.error_pages.server_error"

@@ -8,6 +8,7 @@ are missing, unless SCALES_REQUIRE_SERVICES=1 (CI), where a skip would hide a
 broken setup, so they fail instead.
 """
 
+import contextlib
 import os
 import shutil
 from datetime import time
@@ -35,6 +36,15 @@ def missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (SCALES_REQUIRE_SERVICES=1)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def public_limits_off(settings):
+    """Run with the public limits off: a suite is one visitor sending many requests.
+
+    The limits' own tests switch them on (tests/booking/test_limits.py).
+    """
+    settings.PUBLIC_LIMITS = False
 
 
 @pytest.fixture(scope="session")
@@ -83,9 +93,69 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Chromium logs every refused script, style or frame to the console, with or
+# without JavaScript; with it, the page's own violation event is logged too (init
+# scripts are not subject to the page's policy, so a script tag never is needed).
+CSP_MESSAGE = "Content Security Policy"
+LOG_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+class WatchedBrowser:
+    """A Playwright browser whose pages' Content-Security-Policy violations are recorded."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self._contexts = []
+        self.violations = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(LOG_VIOLATIONS)
+        context.on("console", lambda message: self._record(message.text))
+        context.on("weberror", lambda error: self._record(str(error.error)))
+        self._contexts.append(context)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def _record(self, text: str) -> None:
+        if CSP_MESSAGE in text:
+            self.violations.append(text)
+
+    def assert_no_csp_violations(self) -> None:
+        from playwright.sync_api import Error
+
+        for context in self._contexts:
+            # A round trip, so messages already sent arrive first; a context the test
+            # closed has nothing left to say.
+            with contextlib.suppress(Error):
+                context.cookies()
+        assert not self.violations, "Content Security Policy violations:\n" + "\n".join(
+            self.violations
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test whose pages broke the Content-Security-Policy."""
+    result = yield
+    watched = item.funcargs.get("browser")
+    if isinstance(watched, WatchedBrowser):
+        watched.assert_no_csp_violations()
+    return result
+
+
 @pytest.fixture
 def browser(chromium_path, monkeypatch):
-    """Debian's Chromium, headless, driven by Playwright's sync API."""
+    """Debian's Chromium, headless, driven by Playwright's sync API, watched for CSP violations."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread, which trips
@@ -95,7 +165,7 @@ def browser(chromium_path, monkeypatch):
         launched = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
         )
-        yield launched
+        yield WatchedBrowser(launched)
         launched.close()
 
 

@@ -105,3 +105,20 @@ def test_it_books_without_javascript(live_server, browser):
     start = book_first_time(page)
 
     assert_booked(page, start)
+
+
+def test_it_notices_a_content_security_policy_violation(browser):
+    """The browser fixture fails any test whose page broke the policy; here, on purpose."""
+    page = phone_page(browser)
+    page.route(
+        "https://book.example.com/",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            headers={"Content-Security-Policy": "style-src 'self'"},
+            body='<title>Refused</title><p style="color: red">An inline style</p>',
+        ),
+    )
+    page.goto("https://book.example.com/")
+    page.context.cookies()  # a round trip, so the console message has arrived
+    assert any("style-src" in violation for violation in browser.violations)
+    browser.violations.clear()  # noticed: let this test pass

@@ -34,6 +34,7 @@ def complete(intake, *, urgent=False, **answers):
         submitted_at=NOW,
         consent_at=NOW,
         urgent=urgent,
+        urgent_at=NOW if urgent else None,
     )
 
 

@@ -27,6 +27,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def completed(**extra):
+    if extra.get("urgent"):
+        extra.setdefault("urgent_at", NOW)
     return {"status": Intake.Status.COMPLETED, "submitted_at": NOW, **extra}
 
 

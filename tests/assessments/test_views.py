@@ -82,7 +82,10 @@ def test_it_shows_one_section_with_its_progress(client, ana_intake, definition):
 
     # Two sections (11 of 51 items) behind: 11/51 = 21.6% -> 22%; 12 x 40/51 = 9.4 -> 10 minutes.
     assert "Section 3 of 9 · about 10 minutes left" in content
-    assert 'role="progressbar" aria-labelledby="progress-text" aria-valuenow="22"' in content
+    assert (
+        '<progress id="progress" max="100" value="22" aria-labelledby="progress-text">' in content
+    )
+    assert "style=" not in content  # the strict policy refuses inline styles
     assert definition["sections"][2]["title"] in content
     assert definition["sections"][3]["title"] not in content
 
@@ -437,3 +440,54 @@ def test_it_serves_pages_in_a_fixed_number_of_queries(client, ana_intake):
     assert empty == (1,)  # the intake with its booking, practitioner and instrument
     assert full[0] == 1
     assert full[1] == 5  # read; then, in a savepoint, lock and save
+
+
+def test_it_flags_and_alerts_at_once_when_a_safety_yes_is_saved_unsent(client, ana_intake, maya):
+    from notifications.models import OutboundEmail
+
+    maya.support_resources = "Domestic abuse line: 0800 000 0000"
+    maya.save()
+    fill(ana_intake)
+
+    response = post_section(client, ana_intake, "safety", action="back", safety_afraid="yes")
+
+    intake = Intake.objects.get()
+    assert (intake.urgent, intake.urgent_at, intake.status) == (True, NOW, "in_progress")
+    [alert] = OutboundEmail.objects.filter(kind="urgent_alert")
+    assert (alert.to_email, alert.due_at) == ("maya@example.com", NOW)
+    content = text(response)
+    assert response.status_code == 200
+    assert "Domestic abuse line: 0800 000 0000" in content
+    assert "Continue the questionnaire" in content
+    assert QUICK_EXIT.search(content)
+
+
+def test_it_keeps_the_flag_and_alerts_once_when_the_yes_becomes_a_no(client, ana_intake):
+    from notifications.models import OutboundEmail
+
+    fill(ana_intake)
+    post_section(client, ana_intake, "safety", action="back", safety_afraid="yes")
+    post_section(client, ana_intake, "safety", action="back", safety_afraid="no")
+    send(client, ana_intake, safety_afraid="no")
+
+    intake = Intake.objects.get()
+    assert (intake.urgent, intake.urgent_at, intake.status) == (True, NOW, "completed")
+    assert OutboundEmail.objects.filter(kind="urgent_alert").count() == 1
+
+
+def test_it_shows_support_only_after_the_save_that_said_yes(client, ana_intake, maya):
+    maya.support_resources = "Domestic abuse line: 0800 000 0000"
+    maya.save()
+    fill(ana_intake)
+    post_section(client, ana_intake, "safety", action="back", safety_afraid="yes")
+
+    again = post_section(client, ana_intake, "safety", action="back", safety_afraid="yes")
+
+    assert again.status_code == 302
+    assert "0800 000 0000" not in text(client.get(again["Location"]))
+
+
+def test_it_answers_head_like_get_on_the_thank_you_page(client, ana_intake):
+    response = client.head(page(ana_intake, suffix="done/"))
+    assert response.status_code == 302  # not sent yet: back to the start, as for GET
+    assert "no-store" in response["Cache-Control"]

@@ -87,6 +87,10 @@ def test_it_attaches_a_valid_calendar_file_to_the_confirmation(booking):
     assert event.decoded("DTSTART") == START
     assert str(event["SUMMARY"]) == "Call with Maya Lind"
     assert "https://book.example.com/b/" in message.body
+    # A calendar is shared and synced: it keeps the meeting link, never one that can cancel.
+    assert "Join: https://meet.example.com/maya" in str(event["DESCRIPTION"])
+    calendar = content if isinstance(content, str) else content.decode()
+    assert "/b/" not in calendar.replace("\r\n ", "")  # unfolded
 
 
 def test_it_links_the_practitioners_alert_to_the_office_not_the_answers(booking):

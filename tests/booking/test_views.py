@@ -113,6 +113,9 @@ def test_it_serves_the_calendar_file(client, assessment):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert b"DTSTART:20260303T080000Z" in response.content
+    unfolded = response.content.replace(b"\r\n ", b"")
+    assert b"Join: https://meet.example.com/maya" in unfolded
+    assert b"/b/" not in unfolded  # a synced calendar must not carry a link that can cancel
 
 
 def test_it_makes_one_booking_from_a_double_click(client, assessment):
@@ -168,7 +171,7 @@ def test_it_refuses_an_unknown_zone_on_hold(client, assessment):
         ({"email": "not-an-email"}, "Enter a valid email address."),
         ({"name": "x" * 121}, "Ensure this value has at most 120 characters"),
         ({"note": "x" * 1001}, "Ensure this value has at most 1000 characters"),
-        ({"time_zone": "Mars/Olympus"}, "Select a valid choice."),
+        ({"time_zone": "Mars/Olympus"}, "Please choose your time zone from the list."),
         ({"mode": "couple"}, "please give your partner"),
         (
             {"mode": "couple", "partner_name": "Jo", "partner_email": "ana@example.com"},
@@ -382,3 +385,21 @@ def test_it_shows_no_questionnaire_panel_for_a_single_session(client, single_ses
     assert response.status_code == 302, response.content.decode()[:300]
     page = client.get(response["Location"]).content.decode()
     assert "Before we talk" not in page
+
+
+def test_it_never_lets_a_browser_store_pages_with_a_personal_link(client, assessment):
+    details_url = hold(client, assessment)["Location"]
+    details = client.get(details_url)
+    manage = client.post(details_url, details_data())["Location"].split("?")[0]
+    pages = [details, client.post(details_url, details_data(email="not-an-email"))]
+    for url in (manage, manage + "calendar.ics", manage + "cancel/", manage + "reschedule/"):
+        pages.append(client.get(url))
+    for response in pages:
+        assert response.status_code in (200, 302, 400), response.request["PATH_INFO"]
+        assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]
+
+
+def test_it_answers_head_like_get_on_read_only_pages(client, assessment):
+    manage = book(client, assessment)["Location"].split("?")[0]
+    for url in ("/", "/privacy/", "/book/assessment-call/", manage, manage + "calendar.ics"):
+        assert client.head(url).status_code == 200, url

@@ -41,3 +41,9 @@ def test_it_refuses_a_link_to_a_client_who_no_longer_exists(client, priya):
     token = opt_out_token_make(priya.pk)
     priya.delete()
     assert client.post(f"/follow-ups/stop/{token}/").status_code == 404
+
+
+def test_it_never_lets_a_browser_store_the_page(client, priya):
+    url = f"/follow-ups/stop/{opt_out_token_make(priya.pk)}/"
+    for response in (client.get(url), client.post(url)):
+        assert "no-store" in response["Cache-Control"]

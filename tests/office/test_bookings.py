@@ -89,6 +89,7 @@ def test_it_filters_bookings_with_an_urgent_questionnaire(office, assessment):
         booking=worried,
         client=worried.client,
         urgent=True,
+        urgent_at=START,
         status="completed",
         submitted_at=START,
     )
