@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 Status = OutboundEmail.Status
 SWEEP_HEARTBEAT = "outbox-sweep"
-# A sweep stops claiming after this long, so beat's next one never piles up behind it.
-SWEEP_TIME_BUDGET_SECONDS = 45
 
 
 def outbox_claim_due(*, now: datetime | None = None, batch: int | None = None) -> list[int]:
@@ -66,30 +63,21 @@ def outbox_claim_due(*, now: datetime | None = None, batch: int | None = None) -
     return ids
 
 
-def outbox_sweep(
-    *,
-    enqueue: Callable[[int], object],
-    batch: int | None = None,
-    budget_seconds: float = SWEEP_TIME_BUDGET_SECONDS,
-) -> int:
-    """Claim due emails batch after batch and enqueue each; return how many were queued.
+def outbox_sweep(*, enqueue: Callable[[int], object], batch: int | None = None) -> bool:
+    """Claim one batch of due emails and enqueue each; return whether the batch was full.
 
-    It keeps claiming while full batches come back (10,000 due reminders do not
-    wait 20 minutes for 20 sweeps), within a time budget. It records when it
-    finished, for the health check.
+    A full batch means more may be due: the caller sweeps again once this batch
+    has been handed out (``outbox_sweep_task`` queues itself behind the sends),
+    so 10,000 due reminders flow without waiting a minute per batch, and the
+    broker never holds more than about one batch. Records when it ran, for the
+    health check.
     """
     batch = batch or settings.OUTBOX_BATCH_SIZE
-    started = time.monotonic()
-    queued = 0
-    while True:
-        ids = outbox_claim_due(batch=batch)
-        for email_id in ids:
-            enqueue(email_id)
-        queued += len(ids)
-        if len(ids) < batch or time.monotonic() - started > budget_seconds:
-            break
+    ids = outbox_claim_due(batch=batch)
+    for email_id in ids:
+        enqueue(email_id)
     Heartbeat.objects.update_or_create(name=SWEEP_HEARTBEAT, defaults={"beat_at": timezone.now()})
-    return queued
+    return len(ids) == batch
 
 
 def _subject_for(email: OutboundEmail) -> Any:

@@ -428,13 +428,25 @@ def test_it_clears_the_last_error_once_an_email_is_sent(assessment, monkeypatch)
     assert OutboundEmail.objects.get(pk=first).last_error == ""
 
 
-def test_it_keeps_sweeping_while_full_batches_come_back(assessment, settings):
+def test_it_keeps_sweeping_while_full_batches_come_back(assessment, settings, monkeypatch):
     settings.OUTBOX_BATCH_SIZE = 3
     booking = BookingFactory(session_type=assessment, start_at=THURSDAY_9)
     reminders_due_now(booking, 10)
-    queued: list[int] = []
-    assert delivery.outbox_sweep(enqueue=queued.append) == 10
-    assert len(set(queued)) == 10
+    broker: list[tuple] = []  # what the sweep hands the broker, in order
+    monkeypatch.setattr(
+        "notifications.tasks.outbox_send_task.delay", lambda email_id: broker.append(("send",))
+    )
+    monkeypatch.setattr(
+        "notifications.tasks.outbox_sweep_task.delay", lambda: broker.append(("sweep",))
+    )
+    sweeps = 1
+    assert outbox_sweep_task.apply().get() == 3
+    while broker and broker[-1] == ("sweep",):  # the worker runs the queued sweep next
+        assert broker.count(("sweep",)) == sweeps  # one batch in the broker at a time
+        sweeps += 1
+        outbox_sweep_task.apply()
+    assert sweeps == 4  # 3 + 3 + 3 + 1: the last batch is not full, so no further sweep
+    assert broker.count(("send",)) == 10
     assert not OutboundEmail.objects.filter(status=Status.SCHEDULED).exists()
 
 
