@@ -1,4 +1,4 @@
-"""The questionnaire's emails: the partner's invitation, the nudge, the urgent alert.
+"""The questionnaire's emails: the partner's invitation, the nudge, the urgent alert, the code.
 
 Registered with the outbox at start-up (``AssessmentsConfig.ready``), about
 bookings, which the booking app registered. The booking confirmation is
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import emails as booking_emails
@@ -20,8 +21,9 @@ from notifications.kinds import EmailKind, Recipient, context_extend, kind_regis
 from notifications.models import OutboundEmail
 from notifications.services import emails_queue
 
+from .codes import CODE_ATTEMPTS, CODE_MINUTES, code_for
 from .links import intake_url_for_email
-from .models import Intake
+from .models import Intake, IntakeAccessCode
 from .selectors import intake_unfinished_for_booking
 
 
@@ -42,6 +44,37 @@ def nudge_still_needed(email: OutboundEmail, booking: Booking, now: datetime) ->
         return reason
     if not intake_unfinished_for_booking(booking):
         return "questionnaire already completed"
+    return ""
+
+
+def _live_code(email: OutboundEmail, booking: Booking, now: datetime) -> IntakeAccessCode | None:
+    """Return the recipient's own live code for this booking's questionnaire, or None."""
+    row = (
+        IntakeAccessCode.objects.filter(
+            intake__booking_id=booking.pk, intake__client_id=email.recipient_client_id
+        )
+        .only("nonce", "expires_at", "attempts")
+        .first()
+    )
+    if row is None or row.expires_at <= now or row.attempts >= CODE_ATTEMPTS:
+        return None
+    return row
+
+
+def code_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
+    row = _live_code(email, booking, timezone.now()) if booking.pk else None
+    # The office's preview shows an example; a code no longer live is never written out.
+    code = code_for(row.nonce) if row else ("123456" if not booking.pk else "")
+    return {
+        **booking_emails.booking_email_context(email, booking),
+        "code": code,
+        "minutes": CODE_MINUTES,
+    }
+
+
+def code_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
+    if _live_code(email, booking, now) is None:
+        return "the code has expired or was used"
     return ""
 
 
@@ -68,6 +101,16 @@ def assessment_emails_register() -> None:
             context=questionnaire_context,
             still_needed=nudge_still_needed,
             timed=True,
+        ),
+        EmailKind(
+            name="intake_code",
+            label=_("Questionnaire code (new browser)"),
+            subject_type=booking_emails.SUBJECT,
+            subject_line="Your one-time code",
+            recipients=booking_emails.client_of,
+            version=booking_emails.once,
+            context=code_context,
+            still_needed=code_still_needed,
         ),
         EmailKind(
             name="urgent_alert",
@@ -102,3 +145,15 @@ def intake_invitation_queue(booking: Booking, *, partner: Intake, now: datetime)
 def urgent_alert_queue(booking: Booking, *, intake: Intake, now: datetime) -> None:
     """Queue an alert to the practitioner now: someone answered a safety question yes."""
     emails_queue("urgent_alert", booking, due_at=now, variant=f"intake{intake.pk}")
+
+
+def intake_code_queue(booking: Booking, *, intake: Intake, issued: int, now: datetime) -> None:
+    """Queue a one-time code to the intake's own person now; the email renders the code."""
+    recipient = Recipient(email=intake.client.email, role=intake.role, client_id=intake.client_id)
+    emails_queue(
+        "intake_code",
+        booking,
+        due_at=now,
+        variant=f"intake{intake.pk}-code{issued}",
+        recipients=[recipient],
+    )

@@ -18,9 +18,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
+from .access import FORM_FIELD
 
 # Posted fields that are not answers.
-CONTROL_FIELDS = frozenset({"csrfmiddlewaretoken", "action"})
+CONTROL_FIELDS = frozenset({"csrfmiddlewaretoken", "action", FORM_FIELD})
 ACTIONS = ("next", "back", "send")
 
 
@@ -121,6 +122,25 @@ class ConsentForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree to my answers being kept for my care."),
         error_messages={"required": _("Please agree to the privacy notice to begin.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class CodeForm(forms.Form):
+    """The one-time code from the email, asked in a browser new to a half-answered questionnaire."""
+
+    code = forms.CharField(
+        label=_("The 6-digit code from the email"),
+        max_length=12,
+        error_messages={"required": _("Please type the code from the email.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -17,7 +17,7 @@ PARTNER_LINK_KINDS = ("intake_invitation",)
 
 
 def intake_path(intake: Intake) -> str:
-    return reverse("assessments:start", args=[intake_token_make(intake.public_id)])
+    return reverse("assessments:open", args=[intake_token_make(intake.public_id)])
 
 
 def intake_url(intake: Intake) -> str:

@@ -119,3 +119,27 @@ class Intake(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+
+class IntakeAccessCode(models.Model):
+    """The one-time code a new browser needs before it may open a half-answered questionnaire.
+
+    The code itself is never stored: it is derived from ``nonce`` with the
+    secret key (``assessments/codes.py``), so the outbox can write it into the
+    email when it sends, and the database alone cannot tell it. One row per
+    intake, replaced by each new code; ``issued`` counts codes, so each gets
+    an email of its own.
+    """
+
+    intake = models.OneToOneField(Intake, on_delete=models.CASCADE, related_name="access_code")
+    nonce = models.CharField(max_length=64)
+    issued = models.PositiveIntegerField(_("codes sent"), default=0)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    class Meta:
+        verbose_name = _("questionnaire code")
+        verbose_name_plural = _("questionnaire codes")
+
+    def __str__(self) -> str:
+        return f"Code for questionnaire {self.intake_id}"

@@ -12,14 +12,20 @@ from booking import events
 
 from .emails import intake_nudge_queue
 from .links import intake_path
+from .models import Intake
 from .selectors import intake_for_client
-from .services import intakes_create_for_booking
+from .services import intake_partner_invite, intakes_create_for_booking
 
 
 def on_booking_confirmed(event: events.BookingConfirmed) -> None:
-    """Create the call's questionnaires (and the partner's invitation), and queue the nudge."""
+    """Create the call's questionnaires, and queue the nudge."""
     if intakes_create_for_booking(booking=event.booking):
         intake_nudge_queue(event.booking, now=event.now)
+
+
+def on_booking_email_verified(event: events.BookingEmailVerified) -> None:
+    """Invite the partner, now that the person who booked proved their email."""
+    intake_partner_invite(booking=event.booking, now=event.now)
 
 
 def on_booking_rescheduled(event: events.BookingRescheduled) -> None:
@@ -43,7 +49,25 @@ def manage_page_panel(page: events.ManagePage) -> events.Panel | None:
     )
 
 
+def manage_partner_panel(page: events.ManagePage) -> events.Panel | None:
+    """Tell the booker when their partner is invited: once they prove their email, then done."""
+    booking = page.booking
+    if not (booking.is_couple and booking.partner_email):
+        return None  # nobody to invite, and no query for the many individual bookings
+    if not booking.intakes.filter(role=Intake.Role.PARTNER).exists():
+        return None
+    return events.Panel(
+        template="assessments/panels/manage_partner.html",
+        context={
+            "partner_name": booking.partner_name,
+            "invited": booking.email_verified_at is not None,
+        },
+    )
+
+
 def receivers_connect() -> None:
     events.booking_confirmed.connect(on_booking_confirmed)
+    events.booking_email_verified.connect(on_booking_email_verified)
     events.booking_rescheduled.connect(on_booking_rescheduled)
     events.manage_page_panels.connect(manage_page_panel)
+    events.manage_page_panels.connect(manage_partner_panel)

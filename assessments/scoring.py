@@ -115,6 +115,13 @@ _DEAD_ZONE = Fraction(1, 2)
 _BURDEN_HIGH = 50
 _BURDEN_LOW = 25
 
+# Sections whose saved answers no page ever shows again: the safety questions and
+# the power of choice ("I have decided to leave"). Whoever opens the link later,
+# on a shared phone or from a forwarded email, may be the partner the answers are
+# about; so a page says these were answered, never how, and a blank resubmission
+# keeps what was saved (see ``services.intake_section_save``).
+PRIVATE_SECTIONS = frozenset({"safety", "choice"})
+
 
 @dataclass(frozen=True, slots=True)
 class AreaScore:

@@ -11,9 +11,9 @@ import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
@@ -22,8 +22,8 @@ from booking.models import Booking, SessionType
 from clients.services import client_get_or_create_for_invitation
 from lib.errors import DomainError
 
-from . import emails, scoring
-from .models import Instrument, Intake
+from . import codes, emails, scoring
+from .models import Instrument, Intake, IntakeAccessCode
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,8 @@ def intakes_create_for_booking(*, booking: Booking) -> list[Intake]:
     One for the person who booked and, for a couple whose partner's email was
     given, one for the partner, tied to the partner's own client record
     (found by email, or created now without consent, which they give before
-    answering), plus the partner's invitation email. Calling it again for the
+    answering). The partner is not written to yet: ``intake_partner_invite``
+    does that once the booker proved their email. Calling it again for the
     same booking creates nothing new.
     """
     if booking.session_type.kind != SessionType.Kind.ASSESSMENT or booking.client is None:
@@ -181,16 +182,30 @@ def intakes_create_for_booking(*, booking: Booking) -> list[Intake]:
             email=partner_email,
             time_zone=booking.client_time_zone,
         )
-        partner_intake, created = Intake.objects.get_or_create(
+        partner_intake, _ = Intake.objects.get_or_create(
             booking=booking,
             role=Intake.Role.PARTNER,
             defaults={"client": partner, "instrument": instrument},
         )
         intakes.append(partner_intake)
-        if created:
-            emails.intake_invitation_queue(booking, partner=partner_intake, now=timezone.now())
     logger.info("booking %s: questionnaires %s", booking.pk, [i.pk for i in intakes])
     return intakes
+
+
+@transaction.atomic
+def intake_partner_invite(*, booking: Booking, now: datetime) -> Intake | None:
+    """Invite a couple's partner to their questionnaire, now that the booker proved their email.
+
+    Until then nobody the booker named is written to: anyone can type an
+    address. Return the partner's intake, or None when there is nobody to
+    invite; the invitation's key makes a second call queue nothing.
+    """
+    partner = booking.intakes.filter(role=Intake.Role.PARTNER).first()
+    if partner is None:
+        return None
+    emails.intake_invitation_queue(booking, partner=partner, now=now)
+    logger.info("booking %s: partner invited", booking.pk)
+    return partner
 
 
 # --- Answering ----------------------------------------------------------------
@@ -270,7 +285,8 @@ def intake_section_save(
     them. Values the page did not offer, unknown items, repeated fields and
     posts to a sent questionnaire raise an error and change nothing. Required
     questions left blank do not: the other answers are kept, and when moving
-    forward the page is shown again with ``missing`` listing them.
+    forward the page is shown again with ``missing`` listing them. In a
+    private section (``scoring.PRIVATE_SECTIONS``) a blank keeps what was saved.
     """
     intake = _lock(intake_id)
     _check_open(intake)
@@ -298,9 +314,13 @@ def intake_section_save(
         raise IntakeInvalid(TAMPERED_MESSAGE, errors=errors)
 
     answers = dict(intake.answers)
+    # A private section's page never shows its saved answers, so its blanks mean
+    # "unchanged", not "cleared".
+    keep_blanks = sections[section_index]["key"] in scoring.PRIVATE_SECTIONS
     for key, value in cleaned.items():
         if value is None:
-            answers.pop(key, None)
+            if not keep_blanks:
+                answers.pop(key, None)
         else:
             answers[key] = value
     missing = [key for key, item in items.items() if item["required"] and key not in answers]
@@ -359,3 +379,68 @@ def intake_submit(*, intake_id: int) -> Intake:
     intake.save()
     logger.info("intake %s: sent", intake.pk)
     return intake
+
+
+# --- Opening in a new browser -------------------------------------------------
+
+
+class CodeState(NamedTuple):
+    """A new browser's code: just ``sent``, or an earlier one still live (maybe ``locked``)."""
+
+    sent: bool
+    locked: bool
+
+
+@transaction.atomic
+def intake_code_send(*, intake_id: int, now: datetime | None = None) -> CodeState:
+    """Email a fresh one-time code to the intake's person, unless one is still live.
+
+    A live code is not replaced, so opening the link again sends no flood of
+    emails, and a locked code (too many wrong tries) stays locked until it
+    expires: a guesser gets CODE_ATTEMPTS tries per CODE_MINUTES, no more.
+    """
+    now = now or timezone.now()
+    intake = (
+        Intake.objects.select_for_update(of=("self",)).select_related("client").get(pk=intake_id)
+    )
+    row = IntakeAccessCode.objects.filter(intake=intake).first()
+    if row is not None and row.expires_at > now:
+        return CodeState(sent=False, locked=row.attempts >= codes.CODE_ATTEMPTS)
+    row = row or IntakeAccessCode(intake=intake)
+    row.nonce = codes.code_nonce()
+    row.issued += 1
+    row.expires_at = now + timedelta(minutes=codes.CODE_MINUTES)
+    row.attempts = 0
+    row.save()
+    booking = Booking.objects.select_related("practitioner", "client").get(pk=intake.booking_id)
+    emails.intake_code_queue(booking, intake=intake, issued=row.issued, now=now)
+    logger.info("intake %s: code %s sent", intake.pk, row.issued)
+    return CodeState(sent=True, locked=False)
+
+
+class CodeCheck(NamedTuple):
+    """A typed code: "right", "wrong", "locked" (too many tries) or "expired"."""
+
+    outcome: Literal["right", "wrong", "locked", "expired"]
+    tries_left: int = 0
+
+
+@transaction.atomic
+def intake_code_check(*, intake_id: int, typed: str, now: datetime | None = None) -> CodeCheck:
+    """Check a code typed into a new browser; a right code is used up at once."""
+    now = now or timezone.now()
+    row = IntakeAccessCode.objects.select_for_update().filter(intake_id=intake_id).first()
+    if row is None or row.expires_at <= now:
+        return CodeCheck("expired")
+    if row.attempts >= codes.CODE_ATTEMPTS:
+        return CodeCheck("locked")
+    if codes.code_matches(row.nonce, typed):
+        row.expires_at = now  # used: it never works twice
+        row.save(update_fields=["expires_at"])
+        logger.info("intake %s: code accepted", intake_id)
+        return CodeCheck("right")
+    row.attempts += 1
+    row.save(update_fields=["attempts"])
+    logger.info("intake %s: wrong code, try %s", intake_id, row.attempts)
+    tries_left = codes.CODE_ATTEMPTS - row.attempts
+    return CodeCheck("wrong" if tries_left else "locked", tries_left)

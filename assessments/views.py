@@ -1,9 +1,12 @@
 """Questionnaire pages for clients and partners, and the practitioner's report.
 
-Client pages are reached only through a signed, expiring link (see
-``tokens``); each person's link opens their own answers and nothing else.
-Pages are never cached, so "Leave this page quickly" followed by Back, or a
-shared computer, does not bring answers back from the browser's cache.
+The emailed link (``/intake/<token>/``, signed and expiring, see ``tokens``)
+only opens the questionnaire in this browser's session (``access``) and
+redirects to pages without a token; each session opens one person's answers
+and nothing else. A browser new to a half-answered questionnaire first needs
+a one-time code from the person's email. Pages are never cached, so "Leave
+this page quickly" followed by Back, or a shared computer, does not bring
+answers back from the browser's cache.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import functools
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,29 +25,48 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from booking.models import Booking
 from clients.visitors import limit_attempts
 
-from . import report, scoring, selectors, services
-from .forms import ConsentForm, SectionForm
+from . import access, report, scoring, selectors, services
+from .codes import CODE_MINUTES
+from .forms import CodeForm, ConsentForm, SectionForm
 from .models import Intake
 from .tokens import BadToken, intake_token_read
 
 
+def _intake_or_none(public_id) -> Intake | None:
+    if public_id is None:
+        return None
+    try:
+        return selectors.intake_by_public_id(public_id)
+    except Intake.DoesNotExist:
+        return None
+
+
+def _link_closed(request, intake: Intake) -> HttpResponse | None:
+    """Return the answer for an intake whose link no longer works, or None while it does."""
+    booking = intake.booking
+    if booking.status == Booking.Status.HELD:
+        raise Http404("This link is not valid")
+    if timezone.now() > selectors.intake_link_expires(booking):
+        raise Http404("This link has expired")
+    if booking.status == Booking.Status.CANCELLED:
+        return _render(request, intake, "assessments/closed.html", {"cancelled": True}, 410)
+    return None
+
+
+def _ended(request, *, saved: bool = False, status: int = 410) -> HttpResponse:
+    """The calm page for a browser whose questionnaire session has ended: no answers, no names."""
+    return render(request, "assessments/ended.html", {"saved": saved}, status=status)
+
+
 def intake_page(view):
-    """Resolve the link's token to its intake, or 404; show a closed page for cancellations."""
+    """Give the view the intake open in this session; without one, ask to open the link again."""
 
     @functools.wraps(view)
-    def wrapper(request, token: str, *args, **kwargs):
-        try:
-            intake = selectors.intake_by_public_id(intake_token_read(token))
-        except (BadToken, Intake.DoesNotExist):
-            raise Http404("This link is not valid") from None
-        booking = intake.booking
-        if booking.status == Booking.Status.HELD:
-            raise Http404("This link is not valid")
-        if timezone.now() > selectors.intake_link_expires(booking):
-            raise Http404("This link has expired")
-        if booking.status == Booking.Status.CANCELLED:
-            return _render(request, intake, "assessments/closed.html", {"cancelled": True}, 410)
-        return view(request, intake, token, *args, **kwargs)
+    def wrapper(request, *args, **kwargs):
+        intake = _intake_or_none(access.session_public_id(request))
+        if intake is None:
+            return _ended(request)
+        return _link_closed(request, intake) or view(request, intake, *args, **kwargs)
 
     return never_cache(wrapper)
 
@@ -58,55 +80,121 @@ def _render(request, intake: Intake, template: str, context: dict | None = None,
     return render(request, template, {**base, **(context or {})}, status=status)
 
 
-def _section_url(token: str, number: int, *, check: bool = False) -> str:
-    url = reverse("assessments:section", args=[token, number])
+def _section_url(number: int, *, check: bool = False) -> str:
+    url = reverse("assessments:section", args=[number])
     return url + "?check=1" if check else url
+
+
+@never_cache
+@require_safe
+def open_link(request, token: str):
+    """The link from the email: open the questionnaire in this browser, then drop the token.
+
+    A half-answered questionnaire opens at once only in a browser that opened
+    it before; anywhere else a one-time code goes to the person's email first.
+    """
+    try:
+        intake = selectors.intake_by_public_id(intake_token_read(token))
+    except (BadToken, Intake.DoesNotExist):
+        raise Http404("This link is not valid") from None
+    closed = _link_closed(request, intake)
+    if closed:
+        return closed
+    if intake.status == Intake.Status.IN_PROGRESS and not access.device_knows(request, intake):
+        services.intake_code_send(intake_id=intake.pk)
+        access.pending_set(request, intake)
+        return redirect("assessments:code")
+    access.session_open(request, intake)
+    response = redirect("assessments:start")
+    if not intake.is_submitted:
+        access.device_remember(request, response, intake)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_attempts("intake")
+def code(request):
+    """Ask a new browser for the one-time code sent to the person's email."""
+    intake = _intake_or_none(access.pending_public_id(request))
+    if intake is None:
+        return _ended(request)
+    closed = _link_closed(request, intake)
+    if closed:
+        return closed
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "minutes": CODE_MINUTES}
+    if request.method == "GET":
+        return _render(request, intake, "assessments/code.html", context)
+    if form.is_valid():
+        checked = services.intake_code_check(intake_id=intake.pk, typed=form.cleaned_data["code"])
+        if checked.outcome == "right":
+            access.session_open(request, intake)
+            response = redirect("assessments:start")
+            access.device_remember(request, response, intake)
+            return response
+        context.update(outcome=checked.outcome, tries_left=checked.tries_left)
+    return _render(request, intake, "assessments/code.html", context, 400)
 
 
 @require_http_methods(["GET", "POST"])
 @limit_attempts("intake")
 @intake_page
-def start(request, intake: Intake, token: str):
-    """The link from the email: an introduction, the partner's consent, or resume."""
+def start(request, intake: Intake):
+    """The first page: an introduction, the partner's consent, or resume."""
     if intake.is_submitted:
         return _render(request, intake, "assessments/done.html")
     form = ConsentForm(request.POST if request.method == "POST" else None)
     if intake.consent_at is None:
         if request.method == "POST" and form.is_valid():
             services.intake_consent_give(intake_id=intake.pk)
-            return redirect(_section_url(token, 1))
+            return redirect(_section_url(1))
     elif intake.status == Intake.Status.IN_PROGRESS or request.method == "POST":
-        return redirect(_section_url(token, intake.current_section + 1))
+        return redirect(_section_url(intake.current_section + 1))
     context = {
         "form": form,
-        "token": token,
         "needs_consent": intake.consent_at is None,
         "is_couple": intake.booking.is_couple,
+        "idle_hours": int(access.SESSION_IDLE.total_seconds() // 3600),
     }
     status = 400 if request.method == "POST" else 200
     return _render(request, intake, "assessments/start.html", context, status)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @limit_attempts("intake")
+def section(request, number: int):
+    """One section per page; Next, Back and Send all save what is on the page first.
+
+    A post whose form names another intake than the session's (the session
+    ended, or another link was opened since) is saved to the form's intake,
+    and the person is asked to open their link again.
+    """
+    if request.method == "POST":
+        stamped = _intake_or_none(access.form_stamp_read(request.POST.get(access.FORM_FIELD, "")))
+        if stamped is not None and stamped.public_id != access.session_public_id(request):
+            return _save_without_session(request, stamped, number)
+    return _section(request, number)
+
+
 @intake_page
-def section(request, intake: Intake, token: str, number: int):
-    """One section per page; Next, Back and Send all save what is on the page first."""
+def _section(request, intake: Intake, number: int):
     sections = intake.instrument.sections
     if not 1 <= number <= len(sections):
         raise Http404("No such page")
     index = number - 1
     if intake.consent_at is None:
-        return redirect("assessments:start", token=token)
+        return redirect("assessments:start")
     if request.method == "GET":
         if intake.is_submitted:
-            return redirect("assessments:done", token=token)
+            return redirect("assessments:done")
         errors = {}
         if request.GET.get("check"):
             errors = scoring.validate_answers(
                 {"sections": [sections[index]]}, _section_answers(intake, index)
             )
-        return _section_page(request, intake, token, index, errors=errors)
+        return _section_page(request, intake, index, errors=errors)
 
     action = SectionForm.action(request.POST)
     if action is None:
@@ -125,7 +213,6 @@ def section(request, intake: Intake, token: str, number: int):
         return _section_page(
             request,
             intake,
-            token,
             index,
             posted=submitted,
             errors=invalid.errors,
@@ -135,17 +222,37 @@ def section(request, intake: Intake, token: str, number: int):
     intake = saved.intake
     if saved.missing:
         errors = {key: ["Please answer this question."] for key in saved.missing}
-        return _section_page(request, intake, token, index, errors=errors, status=400)
+        return _section_page(request, intake, index, errors=errors, status=400)
     if action == "back":
-        next_url = _section_url(token, max(number - 1, 1))
+        next_url = _section_url(max(number - 1, 1))
     elif action == "next" or index < len(sections) - 1:
-        next_url = _section_url(token, min(number + 1, len(sections)))
+        next_url = _section_url(min(number + 1, len(sections)))
     else:
-        return _send(request, intake, token)
+        return _send(request, intake)
     if saved.became_urgent:
         # Shown once, in answer to the save that said it, never at a link opened later.
         return _render(request, intake, "assessments/support.html", {"next_url": next_url})
     return redirect(next_url)
+
+
+def _save_without_session(request, intake: Intake, number: int) -> HttpResponse:
+    """Keep answers posted after the session ended; show nothing but how to go on."""
+    closed = _link_closed(request, intake)
+    if closed:
+        return closed
+    sections = intake.instrument.sections
+    if not 1 <= number <= len(sections) or SectionForm.action(request.POST) is None:
+        return _ended(request, status=400)
+    try:
+        services.intake_section_save(
+            intake_id=intake.pk,
+            section_index=number - 1,
+            submitted=SectionForm.submitted(request.POST),
+            move="stay",
+        )
+    except services.IntakeError:
+        return _ended(request, status=400)
+    return _ended(request, saved=True, status=200)
 
 
 def _section_answers(intake: Intake, index: int) -> dict:
@@ -153,16 +260,21 @@ def _section_answers(intake: Intake, index: int) -> dict:
     return {key: value for key, value in intake.answers.items() if key in keys}
 
 
-def _section_page(request, intake, token, index, *, errors, posted=None, message="", status=200):
+def _section_page(request, intake, index, *, errors, posted=None, message="", status=200):
     definition = intake.instrument.definition
     sections = definition["sections"]
+    section = sections[index]
+    private = section["key"] in scoring.PRIVATE_SECTIONS
+    # Whoever holds the phone now may be the partner these answers are about.
+    shown = {} if private else intake.answers
     context = {
-        "token": token,
-        "section": sections[index],
+        "section": section,
         "number": index + 1,
         "is_first": index == 0,
         "is_last": index == len(sections) - 1,
-        "form": SectionForm(sections[index], intake.answers, posted=posted, errors=errors),
+        "form": SectionForm(section, shown, posted=posted, errors=errors),
+        "stamp": access.form_stamp(intake),
+        "answered_before": private and bool(_section_answers(intake, index)),
         "progress": scoring.progress(definition, intake.answers, index),
         "message": message,
         "missing": bool(errors) and not message,
@@ -170,25 +282,25 @@ def _section_page(request, intake, token, index, *, errors, posted=None, message
     return _render(request, intake, "assessments/section.html", context, status)
 
 
-def _send(request, intake: Intake, token: str):
+def _send(request, intake: Intake):
     try:
         intake = services.intake_submit(intake_id=intake.pk)
     except services.IntakeIncomplete as incomplete:
-        return redirect(_section_url(token, incomplete.section_index + 1, check=True))
+        return redirect(_section_url(incomplete.section_index + 1, check=True))
     except services.IntakeClosed as closed:
         return _render(request, intake, "assessments/closed.html", {"message": closed.message}, 409)
     if intake.urgent:
         # Shown once, in answer to the send, never at a link someone else could open later.
         return _render(request, intake, "assessments/support.html")
-    return redirect("assessments:done", token=token)
+    return redirect("assessments:done")
 
 
 @require_safe
 @intake_page
-def done(request, intake: Intake, token: str):
+def done(request, intake: Intake):
     """A calm thank-you, the same for everyone, whatever they answered."""
     if not intake.is_submitted:
-        return redirect("assessments:start", token=token)
+        return redirect("assessments:start")
     return _render(request, intake, "assessments/done.html")
 
 

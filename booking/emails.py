@@ -26,8 +26,8 @@ from notifications.models import OutboundEmail
 from notifications.services import emails_cancel_pending, emails_cancel_timed, emails_queue
 
 from .calendar import booking_ics
-from .formatting import long_date, when
-from .links import manage_url
+from .formatting import clock_in_zone, long_date, when
+from .links import email_proof_url, manage_url, verify_url
 from .models import Booking, Practitioner, SessionType
 from .selectors import session_type_for_returning_clients
 
@@ -65,12 +65,29 @@ def partner_address(booking: Booking) -> str:
     return email
 
 
+def partner_awaits_proof(booking: Booking) -> bool:
+    """Return whether a partner will be written to once the booker proves their email."""
+    return bool(partner_address(booking)) and booking.email_verified_at is None
+
+
 def partner_of(booking: Booking) -> list[Recipient]:
-    """Return the partner of a couple booking, when their address was given."""
+    """Return the partner of a couple booking, once the booker proved their email.
+
+    Anyone can type an address: until the person who booked opened the link in
+    their confirmation, the practice writes to nobody they named.
+    """
     email = partner_address(booking)
-    if not email:
+    if not email or booking.email_verified_at is None:
         return []
     return [Recipient(email=email, role="partner", client_id=client_id_by_email(email))]
+
+
+def verifier_of(booking: Booking) -> list[Recipient]:
+    """Return the address typed for a single session, which may be nobody's record yet."""
+    email = str(booking.pending_details.get("email", "")).strip()
+    if not email:
+        return []
+    return [Recipient(email=email, role="client", client_id=client_id_by_email(email))]
 
 
 def everyone_on(booking: Booking) -> list[Recipient]:
@@ -89,6 +106,11 @@ def once(booking: Booking) -> str:
 def per_time(booking: Booking) -> str:
     """The version of an email tied to the booking's time: every move makes a new one."""
     return f"seq{booking.sequence}"
+
+
+def per_request(booking: Booking) -> str:
+    """The version of a confirm link: each new request for one held time sends a new one."""
+    return f"request{booking.pending_details.get('request', 0)}"
 
 
 # --- What it says -------------------------------------------------------------
@@ -155,7 +177,28 @@ def booking_email_context(email: OutboundEmail, booking: Booking) -> dict[str, A
     if email.kind == "reminder":
         hours = round((booking.start_at - email.due_at).total_seconds() / 3600)
         context["lead"] = "in 1 hour" if hours == 1 else f"in {hours} hours"
+    if email.kind == "confirmation" and partner_awaits_proof(booking):
+        context["email_proof_url"] = email_proof_url(booking)
     return context
+
+
+def verify_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
+    """Return what the confirm-link email needs: the details as typed and the newest link.
+
+    The email is the same whoever owns the address: it never says whether they
+    are a client.
+    """
+    pending = booking.pending_details or {}
+    zone = pending.get("time_zone") or booking.client_time_zone
+    held_until = booking.held_until or timezone.now()
+    return {
+        **booking_email_context(email, booking),
+        "recipient_name": pending.get("name") or (booking.client.name if booking.client else ""),
+        "when": when(booking.start_at, zone),
+        "verify_url": verify_url(booking, int(pending.get("request", 0))),
+        "held_until": clock_in_zone(held_until, zone),
+        "manage_url": "",
+    }
 
 
 def follow_up_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
@@ -185,6 +228,15 @@ def still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
     """Return why an email about this booking should no longer go out, or ""."""
     if booking.status == Booking.Status.CANCELLED and email.kind not in NOTICES:
         return "booking cancelled"
+    return ""
+
+
+def verify_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
+    """A confirm link is moot once the time is no longer held for it."""
+    if booking.status != Booking.Status.HELD:
+        return "booking no longer waiting for its email to be confirmed"
+    if booking.held_until is None or booking.held_until <= now:
+        return "hold lapsed"
     return ""
 
 
@@ -271,6 +323,15 @@ def booking_emails_register() -> None:
             attachments=calendar_attachment,
         ),
         _kind(
+            "booking_verify",
+            _("Confirm your booking (single session)"),
+            "Please confirm your booking with {practitioner}",
+            recipients=verifier_of,
+            version=per_request,
+            context=verify_context,
+            still_needed=verify_still_needed,
+        ),
+        _kind(
             "rescheduled",
             _("Booking moved"),
             "Moved: your appointment is now {when}",
@@ -342,6 +403,17 @@ def booking_emails_confirmed(booking: Booking, *, now: datetime) -> None:
     emails_queue("confirmation", booking, due_at=now)
     emails_queue("new_booking_alert", booking, due_at=now)
     _timed_emails_queue(booking, now)
+
+
+def booking_emails_verify(booking: Booking, *, now: datetime) -> None:
+    """Queue the newest confirm link to the address typed; earlier unsent ones are dropped."""
+    emails_cancel_pending(
+        subject_type=SUBJECT,
+        subject_id=booking.pk,
+        kinds=["booking_verify"],
+        reason="a newer link was asked for",
+    )
+    emails_queue("booking_verify", booking, due_at=now)
 
 
 def booking_emails_rescheduled(booking: Booking, *, now: datetime) -> None:

@@ -23,6 +23,14 @@ class BookingConfirmed:
 
 
 @dataclass(frozen=True)
+class BookingEmailVerified:
+    """The person who booked proved the email is theirs: only now may their partner hear."""
+
+    booking: Booking
+    now: datetime
+
+
+@dataclass(frozen=True)
 class BookingRescheduled:
     booking: Booking
     previous_start: datetime
@@ -53,6 +61,7 @@ class Panel:
 
 
 booking_confirmed: Hook[BookingConfirmed] = Hook("booking_confirmed")
+booking_email_verified: Hook[BookingEmailVerified] = Hook("booking_email_verified")
 booking_rescheduled: Hook[BookingRescheduled] = Hook("booking_rescheduled")
 booking_cancelled: Hook[BookingCancelled] = Hook("booking_cancelled")
 manage_page_panels: Collector[ManagePage, Panel] = Collector("manage_page_panels")

@@ -30,7 +30,12 @@ def clock(moment: datetime, zone_name: str) -> str:
     return moment.astimezone(ZoneInfo(zone_name)).strftime("%H:%M")
 
 
+def clock_in_zone(moment: datetime, zone_name: str) -> str:
+    """Return e.g. "14:30 (Kolkata time)"."""
+    city = zone_name.rpartition("/")[2].replace("_", " ")
+    return f"{clock(moment, zone_name)} ({city} time)"
+
+
 def when(moment: datetime, zone_name: str) -> str:
     """Return e.g. "Tuesday 3 March 2026 at 14:30 (Kolkata time)"."""
-    city = zone_name.rpartition("/")[2].replace("_", " ")
-    return f"{long_date(moment, zone_name)} at {clock(moment, zone_name)} ({city} time)"
+    return f"{long_date(moment, zone_name)} at {clock_in_zone(moment, zone_name)}"

@@ -110,7 +110,10 @@ class ClientDetailsForm(forms.Form):
         label=_("Your partner's email (optional)"),
         max_length=254,
         required=False,
-        help_text=_("Only for couples. We will not write to them without you knowing."),
+        help_text=_(
+            "Only for couples. We will invite them to answer a few questions separately once "
+            "you confirm your email with the link we send you."
+        ),
     )
     note = forms.CharField(
         label=_("Anything you would like me to know beforehand? (optional)"),

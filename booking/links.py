@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .models import Booking
-from .tokens import manage_token_make
+from .tokens import email_proof_token_make, manage_token_make, verify_token_make
 
 
 def manage_path(booking: Booking) -> str:
@@ -13,3 +13,16 @@ def manage_path(booking: Booking) -> str:
 
 def manage_url(booking: Booking) -> str:
     return settings.SITE_URL + manage_path(booking)
+
+
+def verify_url(booking: Booking, request: int) -> str:
+    """Return the link that confirms a held single session, for the email sent to prove it."""
+    token = verify_token_make(public_id=booking.public_id, request=request)
+    return settings.SITE_URL + reverse("booking:verify", args=[token])
+
+
+def email_proof_url(booking: Booking) -> str:
+    """Return the link in a confirmation that proves the email belongs to the person who booked."""
+    return settings.SITE_URL + reverse(
+        "booking:email_proof", args=[email_proof_token_make(booking.public_id)]
+    )

@@ -334,6 +334,21 @@ class Booking(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text=_("Calendar revision, raised on every reschedule.")
     )
+    # A single session's details, as typed, while the link that proves the email
+    # is unopened; "request" counts the links sent, so only the newest one works.
+    pending_details = models.JSONField(default=dict, blank=True, editable=False)
+    # When the person who booked proved the email is theirs (a link we sent to it):
+    # only then is a couple's partner written to.
+    email_verified_at = models.DateTimeField(
+        _("email confirmed"), null=True, blank=True, editable=False
+    )
+    # Anyone can type an address: these ask the practitioner to check with the person.
+    email_of_existing_client = models.BooleanField(
+        _("booked with an existing client's email"), default=False, editable=False
+    )
+    partner_is_existing_client = models.BooleanField(
+        _("partner's email is an existing client's"), default=False, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -379,3 +394,13 @@ class Booking(models.Model):
     @property
     def is_couple(self) -> bool:
         return self.mode == self.Mode.COUPLE
+
+    @property
+    def checks(self) -> list[str]:
+        """Return, in the practitioner's words, what to check with the people on this booking."""
+        found = []
+        if self.email_of_existing_client:
+            found.append(_("Booked with the email of an existing client: check with them."))
+        if self.partner_is_existing_client:
+            found.append(_("The partner's email is an existing client's: check with them."))
+        return [str(check) for check in found]

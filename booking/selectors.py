@@ -219,6 +219,17 @@ def session_type_for_returning_clients(practitioner_id: int) -> SessionType | No
     )
 
 
+def session_type_for_new_clients(practitioner_id: int) -> SessionType | None:
+    """Return the offer a new person books first (the first active assessment call)."""
+    return (
+        SessionType.objects.filter(
+            practitioner_id=practitioner_id, kind=SessionType.Kind.ASSESSMENT, active=True
+        )
+        .order_by("position", "name")
+        .first()
+    )
+
+
 def booking_manage_link_expires(booking: Booking) -> datetime:
     """Return when a booking's manage link stops working."""
     return booking.end_at + timedelta(days=settings.BOOKING_MANAGE_LINK_DAYS)

@@ -10,7 +10,7 @@ itself is serialised (IMMEDIATE mode, see settings).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients.selectors import client_id_by_email
 from clients.services import client_get_or_create_for_booking
 from lib.errors import DomainError
 
@@ -50,6 +51,31 @@ class TooManyHolds(BookingError):
     code = "too_many_holds"
 
 
+class HoldLapsed(SlotUnavailable):
+    """The link that confirms a single session came after its hold released the time."""
+
+    code = "lapsed"
+
+
+class EmailNotProven(BookingError):
+    """A single session is confirmed only from the link sent to the email given."""
+
+    code = "not_proven"
+
+
+class VerifyLinkReplaced(BookingError):
+    code = "replaced"
+
+
+class TooManyVerifyLinks(BookingError):
+    code = "too_many_links"
+
+
+# Confirm links one held time may send: enough to fix a mistyped address, too few
+# to keep a time held for long or to flood someone's inbox.
+VERIFY_REQUESTS_PER_HOLD = 3
+
+
 @dataclass(frozen=True)
 class ClientDetails:
     name: str
@@ -63,6 +89,23 @@ class ClientDetails:
 
 def _lock_practitioner(practitioner_id: int) -> Practitioner:
     return Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
+def _lock_by_public_id(public_id: UUID) -> Booking:
+    """Lock the calendar, then the booking; SlotUnavailable if the booking no longer exists."""
+    found = Booking.objects.filter(public_id=public_id).values_list("practitioner_id", flat=True)
+    if not found:
+        raise SlotUnavailable(_("Sorry, this time was just taken."))
+    _lock_practitioner(found[0])
+    try:
+        return (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("session_type__practitioner", "practitioner__user", "client")
+            .get(public_id=public_id)
+        )
+    except Booking.DoesNotExist:
+        # A lapsed hold, released by someone who took its time while we waited for the lock.
+        raise SlotUnavailable(_("Sorry, this time was just taken.")) from None
 
 
 def _lock_booking(booking: Booking) -> Booking:
@@ -204,26 +247,100 @@ def _check_holds_per_visitor(*, held_by: str, now: datetime) -> None:
 
 
 @transaction.atomic
-def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
+def booking_verify_request(*, public_id: UUID, details: ClientDetails) -> Booking:
+    """Keep a single session's details on its hold and email a link to the address given.
+
+    Whether the address is a returning client's is not asked here, so the answer
+    is the same for anyone's email; it is asked when the link's owner confirms
+    (``booking_verify_confirm``). Each request holds the time for
+    BOOKING_VERIFY_MINUTES from now and makes the earlier links stop working.
+    """
+    now = timezone.now()
+    booking = _lock_by_public_id(public_id)
+    if booking.status != Booking.Status.HELD:
+        raise SlotUnavailable(_("Sorry, this time was just taken."))
+    if booking.held_until is None or booking.held_until <= now:
+        _check_slot(
+            session_type=booking.session_type,
+            slot_start=booking.start_at,
+            now=now,
+            exclude_booking_id=booking.pk,
+        )
+    request = int(booking.pending_details.get("request", 0)) + 1
+    if request > VERIFY_REQUESTS_PER_HOLD:
+        raise TooManyVerifyLinks(
+            _(
+                "We have already sent several links for this time. Please use the newest "
+                "one, or choose a time again."
+            )
+        )
+    booking.pending_details = {**asdict(details), "request": request}
+    booking.client_time_zone = details.time_zone
+    booking.held_until = now + timedelta(minutes=settings.BOOKING_VERIFY_MINUTES)
+    booking.save(update_fields=["pending_details", "client_time_zone", "held_until"])
+    practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
+    emails.booking_emails_verify(booking, now=now)
+    return booking
+
+
+def verify_link_problem(booking: Booking, *, request: int, now: datetime) -> BookingError | None:
+    """Return why a single session's confirm link cannot confirm now, or None if it can."""
+    if booking.pending_details.get("request") != request:
+        return VerifyLinkReplaced(
+            _("This link was replaced by a newer one. Please use the most recent email we sent.")
+        )
+    if booking.status != Booking.Status.HELD or booking.held_until is None:
+        return HoldLapsed(_("Sorry, this time was just taken."))
+    if booking.held_until <= now:
+        return HoldLapsed(
+            _(
+                "We held this time for %(minutes)d minutes, and it has now been released. "
+                "Please choose a time again."
+            )
+            % {"minutes": settings.BOOKING_VERIFY_MINUTES}
+        )
+    return None
+
+
+@transaction.atomic
+def booking_verify_confirm(*, public_id: UUID, request: int) -> Booking:
+    """Confirm a single session from the link emailed to the address given.
+
+    Only the newest link works, and only while the time is held: a hold that
+    lapsed has released its time, as holds do. Opening the link proved the
+    email, so ``booking_confirm`` now asks whether it is a returning client's,
+    and only the email's owner ever sees the answer. A second press returns
+    the same booking.
+    """
+    now = timezone.now()
+    booking = _lock_by_public_id(public_id)
+    if (
+        booking.email_verified_at is not None
+        and booking.status != Booking.Status.HELD
+        and booking.pending_details.get("request") == request
+    ):
+        return booking
+    problem = verify_link_problem(booking, request=request, now=now)
+    if problem is not None:
+        raise problem
+    typed = {field.name: booking.pending_details[field.name] for field in fields(ClientDetails)}
+    return booking_confirm(public_id=public_id, details=ClientDetails(**typed), email_verified=True)
+
+
+@transaction.atomic
+def booking_confirm(
+    *, public_id: UUID, details: ClientDetails, email_verified: bool = False
+) -> Booking:
     """Turn a hold into a confirmed booking for this client.
 
     Submitting twice (a double click, a reload) returns the same booking. A
     hold that has lapsed is still honoured if nobody has taken the time since.
+    A single session needs ``email_verified`` (see ``booking_verify_confirm``).
+    An existing client's record is changed only by someone who proved the
+    email is theirs; otherwise the booking asks the practitioner to check.
     """
     now = timezone.now()
-    found = Booking.objects.filter(public_id=public_id).values_list("practitioner_id", flat=True)
-    if not found:
-        raise SlotUnavailable(_("Sorry, this time was just taken."))
-    _lock_practitioner(found[0])
-    try:
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("session_type__practitioner", "practitioner__user", "client")
-            .get(public_id=public_id)
-        )
-    except Booking.DoesNotExist:
-        # A lapsed hold, released by someone who took its time while we waited for the lock.
-        raise SlotUnavailable(_("Sorry, this time was just taken.")) from None
+    booking = _lock_by_public_id(public_id)
     if (
         booking.status == Booking.Status.CONFIRMED
         and booking.client is not None
@@ -240,6 +357,8 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
             now=now,
             exclude_booking_id=booking.pk,
         )
+    if session_type.requires_assessment and not email_verified:
+        raise EmailNotProven(_("Please confirm this booking from the link we emailed you."))
     if session_type.requires_assessment and not client_is_returning(details.email, now):
         raise NotReturningClient(
             _(
@@ -247,20 +366,54 @@ def booking_confirm(*, public_id: UUID, details: ClientDetails) -> Booking:
                 "If you are new, please start with a free assessment call."
             )
         )
+    existing = client_id_by_email(details.email) is not None
     booking.client = client_get_or_create_for_booking(
-        name=details.name, email=details.email, time_zone=details.time_zone, consent_at=now
+        name=details.name,
+        email=details.email,
+        time_zone=details.time_zone,
+        consent_at=now,
+        email_proven=email_verified,
     )
+    booking.email_of_existing_client = existing and not email_verified
     booking.client_time_zone = details.time_zone
     booking.mode = details.mode
     booking.partner_name = details.partner_name if details.mode == Booking.Mode.COUPLE else ""
     booking.partner_email = details.partner_email if details.mode == Booking.Mode.COUPLE else ""
+    booking.partner_is_existing_client = bool(
+        booking.partner_email and client_id_by_email(booking.partner_email) is not None
+    )
     booking.note = details.note
     booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = now
     booking.held_until = None
+    if email_verified:
+        booking.email_verified_at = now
+        # The details now live on the booking and the client; keep only the link's number.
+        booking.pending_details = {"request": booking.pending_details.get("request", 0)}
     booking.save()
     emails.booking_emails_confirmed(booking, now=now)
     events.booking_confirmed.send(events.BookingConfirmed(booking=booking, now=now))
+    if email_verified:
+        events.booking_email_verified.send(events.BookingEmailVerified(booking=booking, now=now))
+    return booking
+
+
+@transaction.atomic
+def booking_email_verify(*, booking: Booking) -> Booking:
+    """Record, once, that the person who booked opened the link in their confirmation.
+
+    That proves the email is theirs, so booking tells the apps above
+    (``booking_email_verified``): the questionnaire app then invites the
+    partner. A booking no longer confirmed records nothing, so nobody is
+    invited to a call that will not happen.
+    """
+    now = timezone.now()
+    booking = _lock_booking(booking)
+    if booking.email_verified_at is not None or booking.status != Booking.Status.CONFIRMED:
+        return booking
+    booking.email_verified_at = now
+    booking.save(update_fields=["email_verified_at"])
+    events.booking_email_verified.send(events.BookingEmailVerified(booking=booking, now=now))
     return booking
 
 

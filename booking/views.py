@@ -20,12 +20,19 @@ from clients.visitors import limit_attempts, visitor_id
 
 from . import events, selectors, services, timezones
 from .emails import ics_for
-from .formatting import short_date, when, zone_label
+from .formatting import clock_in_zone, short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .links import manage_path
 from .models import Booking, SessionType
 from .picker import nearest_free, picker_week
-from .tokens import BadToken, hold_token_make, hold_token_read, manage_token_read
+from .tokens import (
+    BadToken,
+    email_proof_token_read,
+    hold_token_make,
+    hold_token_read,
+    manage_token_read,
+    verify_token_read,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +50,16 @@ def _booking_for_manage_token(token: str) -> Booking:
     """Return the booking behind a manage link, or 404 for a bad or expired link."""
     try:
         public_id = manage_token_read(token)
+    except BadToken:
+        raise Http404("This link is not valid") from None
+    return _booking_for_link(public_id)
+
+
+def _booking_for_link(public_id: UUID) -> Booking:
+    """Return the booking a client link names, or 404 once it is gone, held or expired."""
+    try:
         booking = selectors.booking_by_public_id(public_id)
-    except (BadToken, Booking.DoesNotExist):
+    except Booking.DoesNotExist:
         raise Http404("This link is not valid") from None
     expires = selectors.booking_manage_link_expires(booking)
     if booking.status == Booking.Status.HELD or timezone.now() > expires:
@@ -316,13 +331,13 @@ def details(request, token: str):
     form = ClientDetailsForm(
         request.POST or None, initial={"time_zone": zone_name, "mode": Booking.Mode.INDIVIDUAL}
     )
-    error = None
     if request.method == "POST" and form.is_valid():
         try:
+            if session_type.requires_assessment:
+                return _verify_requested(request, session_type, held.public_id, form.details())
             confirmed = services.booking_confirm(public_id=held.public_id, details=form.details())
-        except services.NotReturningClient as not_returning:
-            form.add_error("email", not_returning.message)
-            error = not_returning
+        except services.TooManyVerifyLinks as too_many:
+            form.add_error(None, too_many.message)
         except services.SlotUnavailable as unavailable:
             return _booking_picker(
                 request, session_type, error=unavailable, tried_slot=held.slot_start, status=409
@@ -341,10 +356,97 @@ def details(request, token: str):
         "same_zone": zone_name == session_type.practitioner.time_zone,
         "held_until": booking.held_until if booking and booking.held_until else None,
         "zone_name": zone_name,
-        "error": error,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "booking/details.html", context, status=status)
+
+
+def _verify_requested(
+    request, session_type: SessionType, public_id: UUID, details: services.ClientDetails
+):
+    """Email a single session's confirm link and say so, in words the same for any address.
+
+    Whether the address is a client's is asked only when the link is opened, so
+    this page tells nobody whether someone sees the practitioner.
+    """
+    booking = services.booking_verify_request(public_id=public_id, details=details)
+    context = {
+        "session_type": session_type,
+        "practitioner": session_type.practitioner,
+        "email": details.email,
+        "client_when": when(booking.start_at, details.time_zone),
+        "held_until": clock_in_zone(booking.held_until or timezone.now(), details.time_zone),
+    }
+    response = render(request, "booking/check_email.html", context)
+    timezones.remember(response, details.time_zone)
+    return response
+
+
+def _verify_context(booking: Booking, token: str) -> dict:
+    pending = booking.pending_details
+    zone_name = pending.get("time_zone") or booking.client_time_zone
+    return {
+        "booking": booking,
+        "practitioner": booking.practitioner,
+        "token": token,
+        "name": pending.get("name", ""),
+        "client_when": when(booking.start_at, zone_name),
+        "held_until": clock_in_zone(booking.held_until, zone_name) if booking.held_until else "",
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_attempts("verify")
+def verify(request, token: str):
+    """The link emailed for a single session: GET shows one button, only POST confirms.
+
+    Mail scanners open links; a page that confirmed on GET would book for them.
+    """
+    try:
+        link = verify_token_read(token)
+        booking = selectors.booking_by_public_id(link.public_id)
+    except (BadToken, Booking.DoesNotExist):
+        return render(request, "link_invalid.html", status=404)
+    context = _verify_context(booking, token)
+    if request.method == "GET":
+        if booking.status != Booking.Status.HELD:
+            return render(request, "link_invalid.html", {"already_booked": True}, status=410)
+        problem = services.verify_link_problem(booking, request=link.request, now=timezone.now())
+        return render(request, "booking/verify.html", {**context, "problem": problem})
+    try:
+        confirmed = services.booking_verify_confirm(public_id=link.public_id, request=link.request)
+    except services.NotReturningClient:
+        offer = selectors.session_type_for_new_clients(booking.practitioner_id)
+        context["assessment_url"] = (
+            reverse("booking:slots", args=[offer.slug]) if offer else reverse("booking:landing")
+        )
+        return render(request, "booking/verify.html", {**context, "not_returning": True})
+    except services.BookingError as problem:
+        return render(request, "booking/verify.html", {**context, "problem": problem}, status=409)
+    response = redirect(manage_path(confirmed) + "?booked=1")
+    timezones.remember(response, confirmed.client_time_zone)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_attempts("email_proof")
+def email_proof(request, token: str):
+    """The link in a confirmation: one button proves the email, then shows the booking.
+
+    Only the POST records the proof: mail scanners open links, and a page that
+    proved the email on GET would let a scanner invite the partner.
+    """
+    try:
+        booking = _booking_for_link(email_proof_token_read(token))
+    except BadToken:
+        raise Http404("This link is not valid") from None
+    if request.method == "GET" and booking.email_verified_at is None:
+        return render(request, "booking/email_proof.html", {"booking": booking})
+    if request.method == "POST":
+        services.booking_email_verify(booking=booking)
+    return redirect(manage_path(booking) + "?verified=1")
 
 
 @never_cache
@@ -361,7 +463,9 @@ def manage(request, token: str):
         "can_change": selectors.booking_can_change(booking, now),
         "cutoff_hours": booking.session_type.change_cutoff_hours,
         "is_past": booking.end_at <= now,
-        "flash": next((key for key in ("booked", "moved", "cancelled") if key in request.GET), ""),
+        "flash": next(
+            (key for key in ("booked", "moved", "cancelled", "verified") if key in request.GET), ""
+        ),
         **_time_pair(booking),
     }
     return render(request, "booking/manage.html", context)

@@ -10,12 +10,14 @@ from .selectors import clients_by_email
 
 @transaction.atomic
 def client_get_or_create_for_booking(
-    *, name: str, email: str, time_zone: str, consent_at: datetime
+    *, name: str, email: str, time_zone: str, consent_at: datetime, email_proven: bool = False
 ) -> Client:
     """Return the client with this email (any case), creating them on their first booking.
 
-    A returning client's time zone and consent time are refreshed; their name in
-    our records is kept, since the practitioner may have corrected it.
+    Anyone can type an address, so a returning client's record changes only when
+    the person booking has proved the email is theirs (``email_proven``): then
+    their time zone and consent time are refreshed. Their name in our records is
+    always kept, since the practitioner may have corrected it.
     """
     client = clients_by_email(email).select_for_update().first()
     if client is None:
@@ -25,6 +27,8 @@ def client_get_or_create_for_booking(
             time_zone=time_zone,
             privacy_consent_at=consent_at,
         )
+    if not email_proven:
+        return client
     client.time_zone = time_zone
     client.privacy_consent_at = consent_at
     client.save(update_fields=["time_zone", "privacy_consent_at", "updated_at"])

@@ -273,6 +273,9 @@ LOGGING = {
 # --- Scales -------------------------------------------------------------------
 # How long a chosen time is held while the visitor types their details.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
+# A single session is confirmed from a link emailed to the address typed, so
+# the time is held this long for the person to open it.
+BOOKING_VERIFY_MINUTES = env.int("BOOKING_VERIFY_MINUTES", default=30)
 # How long a client's manage link stays valid after the booking ends.
 BOOKING_MANAGE_LINK_DAYS = env.int("BOOKING_MANAGE_LINK_DAYS", default=60)
 # Follow-up after an assessment call: hours after it ends. A call not marked

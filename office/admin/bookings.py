@@ -133,7 +133,15 @@ class QuestionnaireFilter(admin.SimpleListFilter):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ("start_at", "client", "session_type", "mode", "status", "questionnaire")
+    list_display = (
+        "start_at",
+        "client",
+        "session_type",
+        "mode",
+        "status",
+        "questionnaire",
+        "to_check",
+    )
     list_filter = (
         "status",
         QuestionnaireFilter,
@@ -156,10 +164,13 @@ class BookingAdmin(admin.ModelAdmin):
         "confirmed_at",
         "cancelled_at",
         "status",
+        "to_check",
+        "email_verified_at",
         "questionnaire_detail",
         "emails",
     )
     fields = (
+        "to_check",
         "client",
         "session_type",
         "start_at",
@@ -173,6 +184,7 @@ class BookingAdmin(admin.ModelAdmin):
         "note",
         "created_at",
         "confirmed_at",
+        "email_verified_at",
         "cancelled_at",
         "practitioner",
         "emails",
@@ -185,6 +197,10 @@ class BookingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return bookings_with_intake_summary(super().get_queryset(request))
+
+    @admin.display(description=_("to check"))
+    def to_check(self, obj):
+        return " ".join(obj.checks)
 
     @admin.display(description=_("questionnaire"))
     def questionnaire(self, obj):

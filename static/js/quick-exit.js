@@ -1,15 +1,24 @@
-// "Leave this page quickly": the link works on its own, as a plain link to a
-// neutral site. With JavaScript the page is hidden at once and replaced in the
-// history, so pressing Back does not bring it back.
+// "Leave this page quickly", on every client page. Without JavaScript it is a plain
+// link to /leave/, which ends the session and sends a weather page. With it, the
+// link and the Escape key hide this page at once and replace it in the history,
+// so Back does not return to it; the pages behind it ask for the email link again.
 (function () {
+  var link = document.querySelector("[data-quick-exit]");
+  if (!link) {
+    return;
+  }
   function leave(event) {
-    event.preventDefault();
-    document.documentElement.style.visibility = "hidden";
+    if (event) {
+      event.preventDefault();
+    }
+    document.documentElement.classList.add("leaving");
     document.title = "Weather";
-    window.location.replace(event.currentTarget.href);
+    window.location.replace(link.href);
   }
-  var links = document.querySelectorAll("[data-quick-exit]");
-  for (var i = 0; i < links.length; i++) {
-    links[i].addEventListener("click", leave);
-  }
+  link.addEventListener("click", leave);
+  document.addEventListener("keydown", function (event) {
+    if ((event.key === "Escape" || event.key === "Esc") && !event.isComposing) {
+      leave(event);
+    }
+  });
 })();

@@ -1,7 +1,8 @@
 """People and bookings for the questionnaire tests.
 
 Ana Souza books Maya's free assessment call for Tuesday 3 March 2026, 09:00 in
-Amsterdam; as a couple, with her partner Sam Okafor, whose email she gives.
+Amsterdam; as a couple, with her partner Sam Okafor, whose email she gives,
+and opens the link in her confirmation, so Sam is invited.
 """
 
 import pytest
@@ -43,6 +44,7 @@ def couple_booking(assessment, ana):
         mode=Booking.Mode.COUPLE,
         partner_name="Sam Okafor",
         partner_email="Sam@Example.com",
+        email_verified_at=NOW,
     )
 
 
@@ -54,6 +56,7 @@ def ana_intake(solo_booking):
 
 @pytest.fixture
 def couple_intakes(couple_booking):
-    """Return (Ana's intake, Sam's intake)."""
+    """Return (Ana's intake, Sam's intake), Sam invited."""
     ana_intake, sam_intake = services.intakes_create_for_booking(booking=couple_booking)
+    services.intake_partner_invite(booking=couple_booking, now=NOW)
     return ana_intake, sam_intake

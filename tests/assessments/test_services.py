@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -146,7 +147,7 @@ def test_it_creates_the_clients_intake_when_a_call_is_confirmed(assessment):
     assert not OutboundEmail.objects.filter(kind="intake_invitation").exists()
 
 
-def test_it_invites_the_partner_of_a_confirmed_couples_call_with_their_own_record(assessment):
+def test_it_invites_the_partner_only_once_the_booker_proves_their_email(assessment):
     booking = book(
         assessment, mode="couple", partner_name="Sam Okafor", partner_email="sam@example.com"
     )
@@ -158,6 +159,11 @@ def test_it_invites_the_partner_of_a_confirmed_couples_call_with_their_own_recor
     assert sam.name == "Sam Okafor"
     assert sam.privacy_consent_at is None
     assert partner_intake.consent_at is None
+    assert not OutboundEmail.objects.filter(kind="intake_invitation").exists()
+
+    booking_services.booking_email_verify(booking=booking)
+    booking_services.booking_email_verify(booking=booking)  # the link opened twice
+
     invitation = OutboundEmail.objects.get(kind="intake_invitation")
     assert invitation.to_email == "sam@example.com"
     assert invitation.recipient_client_id == sam.pk
@@ -189,9 +195,18 @@ def test_it_creates_no_intake_for_a_single_session(single_session, ana):
 def test_it_changes_nothing_when_creating_intakes_twice(couple_booking):
     first = services.intakes_create_for_booking(booking=couple_booking)
     second = services.intakes_create_for_booking(booking=couple_booking)
+    services.intake_partner_invite(booking=couple_booking, now=NOW)
+    services.intake_partner_invite(booking=couple_booking, now=NOW)
 
     assert [i.pk for i in first] == [i.pk for i in second]
     assert OutboundEmail.objects.filter(kind="intake_invitation").count() == 1
+
+
+def test_it_invites_nobody_for_a_call_without_a_partners_questionnaire(solo_booking):
+    services.intakes_create_for_booking(booking=solo_booking)
+
+    assert services.intake_partner_invite(booking=solo_booking, now=NOW) is None
+    assert not OutboundEmail.objects.filter(kind="intake_invitation").exists()
 
 
 def test_it_creates_one_intake_for_a_double_submitted_booking(assessment):
@@ -432,3 +447,107 @@ def test_it_gives_the_demo_couple_completed_questionnaires(db):
     for intake in intakes:
         assert intake.status == Intake.Status.COMPLETED
         assert not scoring.validate_answers(intake.instrument.definition, intake.answers)
+
+
+# --- Private sections and one-time codes ------------------------------------------------
+
+
+def blank(section):
+    return {item["key"]: [""] for item in section["items"]}
+
+
+def test_it_keeps_private_answers_when_their_page_comes_back_blank(ana_intake, definition):
+    save(ana_intake, "choice", choice_stance="decided_to_leave", choice_notes=SECRET_NOTE)
+    save(ana_intake, "safety", safety_afraid="yes")
+    before = Intake.objects.get().answers
+    choice, safety = (section_index(definition, key) for key in ("choice", "safety"))
+
+    for index in (choice, safety):
+        services.intake_section_save(
+            intake_id=ana_intake.pk,
+            section_index=index,
+            submitted=blank(definition["sections"][index]),
+            move="next",
+        )
+
+    intake = Intake.objects.get()
+    assert intake.answers == before
+    assert intake.answers["choice_stance"] == "decided_to_leave"
+    assert (intake.urgent, intake.urgent_at) == (True, NOW)
+    assert OutboundEmail.objects.filter(kind="urgent_alert").count() == 1
+
+
+def test_it_still_clears_a_blank_answer_outside_the_private_sections(ana_intake):
+    save(ana_intake, "financial", fin_notes=SECRET_NOTE)
+
+    save(ana_intake, "financial", fin_notes="")
+
+    assert "fin_notes" not in Intake.objects.get().answers
+
+
+def test_it_lists_the_safety_and_choice_sections_as_private(definition):
+    keys = {section["key"] for section in definition["sections"]}
+    assert {"safety", "choice"} == scoring.PRIVATE_SECTIONS
+    assert keys >= scoring.PRIVATE_SECTIONS
+
+
+def test_it_sends_one_code_while_it_is_live_and_a_new_one_after(ana_intake, time_machine):
+    first = services.intake_code_send(intake_id=ana_intake.pk)
+    again = services.intake_code_send(intake_id=ana_intake.pk)
+    time_machine.shift(timedelta(minutes=10))
+    later = services.intake_code_send(intake_id=ana_intake.pk)
+
+    assert (first.sent, again.sent, later.sent) == (True, False, True)
+    emails = OutboundEmail.objects.filter(kind="intake_code").order_by("pk")
+    assert [email.to_email for email in emails] == ["ana@example.com"] * 2
+    assert [email.dedupe_key for email in emails] == [
+        f"intake_code:booking{ana_intake.booking_id}::intake{ana_intake.pk}-code{n}:client"
+        for n in (1, 2)
+    ]
+
+
+def test_it_accepts_the_emailed_code_once(ana_intake):
+    services.intake_code_send(intake_id=ana_intake.pk)
+    [email] = OutboundEmail.objects.filter(kind="intake_code")
+    code = email_code(email)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+
+    assert services.intake_code_check(intake_id=ana_intake.pk, typed=wrong).outcome == "wrong"
+    spaced = f"{code[:3]} {code[3:]}"  # as people copy it
+    assert services.intake_code_check(intake_id=ana_intake.pk, typed=spaced).outcome == "right"
+    assert services.intake_code_check(intake_id=ana_intake.pk, typed=code).outcome == "expired"
+
+
+def test_it_locks_the_code_after_five_wrong_tries(ana_intake):
+    services.intake_code_send(intake_id=ana_intake.pk)
+    code = email_code(OutboundEmail.objects.get(kind="intake_code"))
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+
+    outcomes = [services.intake_code_check(intake_id=ana_intake.pk, typed=wrong) for _ in range(5)]
+
+    assert [o.tries_left for o in outcomes] == [4, 3, 2, 1, 0]
+    assert outcomes[-1].outcome == "locked"
+    assert services.intake_code_check(intake_id=ana_intake.pk, typed=code).outcome == "locked"
+    assert services.intake_code_send(intake_id=ana_intake.pk).locked
+
+
+def test_it_never_stores_or_logs_the_code(ana_intake, caplog):
+    from assessments.models import IntakeAccessCode
+
+    with caplog.at_level(logging.DEBUG):
+        services.intake_code_send(intake_id=ana_intake.pk)
+        code = email_code(OutboundEmail.objects.get(kind="intake_code"))
+        services.intake_code_check(intake_id=ana_intake.pk, typed=code)
+
+    row = IntakeAccessCode.objects.values().get()
+    assert code not in str(row)
+    assert code not in caplog.text
+
+
+def email_code(email) -> str:
+    """Return the code an intake_code email says, as the outbox would render it."""
+    message = rendered(email)
+    [code] = re.findall(r"^(\d{6})$", message.body, re.MULTILINE)
+    assert code in message.alternatives[0].content
+    assert code not in message.subject
+    return code

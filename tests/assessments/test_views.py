@@ -1,4 +1,9 @@
-"""The questionnaire pages through Django's test client: flow, guards and separation."""
+"""The questionnaire pages through Django's test client: flow, guards and separation.
+
+Each test opens the emailed link first (``open_link``), as a browser that has
+opened it before, and then uses the pages without a token. Opening from a new
+browser, the code and the session's end are in ``test_access.py``.
+"""
 
 import re
 from datetime import timedelta
@@ -7,9 +12,11 @@ import pytest
 from django.core import signing
 from django.db import connection
 from django.db.models import F
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services
+from assessments import access, services
 from assessments.links import intake_path
 from assessments.models import Intake
 from booking.models import Booking
@@ -24,16 +31,40 @@ pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 ANA_NOTE = "Ana wrote this about the money"
 SAM_NOTE = "Sam wrote this about talking"
 QUICK_EXIT = re.compile(
-    r'<a class="btn quick-exit" href="https://www.bbc.com/weather" rel="noreferrer" data-quick-exit>'
+    r'<a class="btn quick-exit" href="/leave/" rel="noreferrer" data-quick-exit>'
     r"Leave this page quickly</a>"
 )
 
 
 def page(intake, number=None, suffix=""):
-    path = intake_path(intake)
+    """Return a questionnaire page's address: no token, the session says whose it is."""
+    path = "/intake/"
     if number is not None:
         path += f"{number}/"
     return path + suffix
+
+
+def remember_device(client, intake):
+    """Give the test browser the device cookie it gets when it first opens the intake."""
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    response = HttpResponse()
+    access.device_remember(request, response, intake)
+    if access.DEVICE_COOKIE in response.cookies:
+        client.cookies[access.DEVICE_COOKIE] = response.cookies[access.DEVICE_COOKIE].value
+
+
+def open_link(client, intake):
+    """Open the emailed link in this browser (one it was opened in before), unless open."""
+    if client.session.get(access.SESSION_KEY, {}).get("id") == str(intake.public_id):
+        return None
+    remember_device(client, intake)
+    return client.get(intake_path(intake))
+
+
+def get(client, intake, number=None, suffix=""):
+    open_link(client, intake)
+    return client.get(page(intake, number, suffix))
 
 
 def number_of(intake, key):
@@ -44,6 +75,7 @@ def post_section(client, intake, key, action="next", **overrides):
     definition = intake.instrument.definition
     index = section_index(definition, key)
     data = section_post(definition["sections"][index], **overrides)
+    open_link(client, intake)
     return client.post(page(intake, index + 1), {**data, "action": action})
 
 
@@ -67,7 +99,7 @@ def text(response):
 
 
 def test_it_introduces_the_questionnaire(client, ana_intake):
-    response = client.get(page(ana_intake))
+    response = get(client, ana_intake)
 
     content = text(response)
     assert response.status_code == 200
@@ -78,7 +110,7 @@ def test_it_introduces_the_questionnaire(client, ana_intake):
 
 
 def test_it_shows_one_section_with_its_progress(client, ana_intake, definition):
-    content = text(client.get(page(ana_intake, 3)))
+    content = text(get(client, ana_intake, 3))
 
     # Two sections (11 of 51 items) behind: 11/51 = 21.6% -> 22%; 12 x 40/51 = 9.4 -> 10 minutes.
     assert "Section 3 of 9 · about 10 minutes left" in content
@@ -91,8 +123,8 @@ def test_it_shows_one_section_with_its_progress(client, ana_intake, definition):
 
 
 def test_it_offers_rather_not_say_only_on_sensitive_questions(client, ana_intake):
-    money = text(client.get(page(ana_intake, number_of(ana_intake, "financial"))))
-    care = text(client.get(page(ana_intake, number_of(ana_intake, "emotional"))))
+    money = text(get(client, ana_intake, number_of(ana_intake, "financial")))
+    care = text(get(client, ana_intake, number_of(ana_intake, "emotional")))
 
     assert money.count('value="prefer_not"') == 4  # three balance questions and the impact one
     assert "I&#x27;d rather not say" in money
@@ -100,7 +132,7 @@ def test_it_offers_rather_not_say_only_on_sensitive_questions(client, ana_intake
 
 
 def test_it_marks_only_optional_questions(client, ana_intake):
-    content = text(client.get(page(ana_intake, number_of(ana_intake, "financial"))))
+    content = text(get(client, ana_intake, number_of(ana_intake, "financial")))
 
     assert content.count("(optional)") == 2  # the impact question and the notes box
 
@@ -126,8 +158,8 @@ def test_it_resumes_the_link_where_they_left_off(client, ana_intake):
     post_section(client, ana_intake, "context")
     post_section(client, ana_intake, "financial", fin_decisions="bit_partner", fin_notes=ANA_NOTE)
 
-    resumed = client.get(page(ana_intake))
-    back = text(client.get(page(ana_intake, number_of(ana_intake, "financial"))))
+    resumed = get(client, ana_intake)
+    back = text(get(client, ana_intake, number_of(ana_intake, "financial")))
 
     assert resumed.status_code == 302
     assert resumed["Location"] == page(ana_intake, number_of(ana_intake, "emotional"))
@@ -160,6 +192,7 @@ def test_it_meets_a_tampered_answer_with_a_clear_message_and_changes_nothing(cli
 
 
 def test_it_refuses_an_unknown_action(client, ana_intake):
+    open_link(client, ana_intake)
     response = client.post(page(ana_intake, 1), {"action": "delete"})
 
     assert response.status_code == 400
@@ -208,7 +241,7 @@ def test_it_shows_the_practitioners_support_resources_once_after_a_safety_yes(
     assert QUICK_EXIT.search(content)
     assert Intake.objects.get().urgent is True
     # Opened again, the link shows the same thank-you as everyone else's.
-    for later in (client.get(page(ana_intake)), client.get(page(ana_intake, suffix="done/"))):
+    for later in (get(client, ana_intake), get(client, ana_intake, suffix="done/")):
         assert "0800 000 0000" not in text(later)
         assert "Thank you" in text(later)
 
@@ -234,12 +267,12 @@ def test_it_refuses_sent_answers_posted_again(client, ana_intake):
     assert response.status_code == again.status_code == 409
     assert "already been sent" in text(response)
     assert Intake.objects.values().get() == before
-    assert client.get(page(ana_intake, 2))["Location"] == page(ana_intake, suffix="done/")
+    assert get(client, ana_intake, 2)["Location"] == page(ana_intake, suffix="done/")
 
 
 def test_it_gives_every_intake_page_a_way_out(client, ana_intake):
-    pages = [client.get(page(ana_intake))]
-    pages += [client.get(page(ana_intake, number)) for number in range(1, 10)]
+    pages = [get(client, ana_intake)]
+    pages += [get(client, ana_intake, number) for number in range(1, 10)]
     pages.append(post_section(client, ana_intake, "financial", fin_decisions="nope"))
     fill(ana_intake)
     pages.append(client.get(send(client, ana_intake)["Location"]))
@@ -257,10 +290,10 @@ def test_it_gives_every_intake_page_a_way_out(client, ana_intake):
 def test_it_asks_a_partner_to_agree_to_the_privacy_notice_before_answering(client, couple_intakes):
     _, sam_intake = couple_intakes
 
-    intro = text(client.get(page(sam_intake)))
+    intro = text(get(client, sam_intake))
     assert "I have read the privacy notice" in intro
     assert "neither of you ever sees the other" in intro
-    assert client.get(page(sam_intake, 1))["Location"] == page(sam_intake)
+    assert get(client, sam_intake, 1)["Location"] == page(sam_intake)
     refused = client.post(page(sam_intake), {})
     assert refused.status_code == 400
     assert "Please agree to the privacy notice" in text(refused)
@@ -278,8 +311,8 @@ def test_it_never_shows_partners_each_others_answers(client, couple_intakes):
     post_section(client, ana_intake, "financial", fin_decisions="much_me", fin_notes=ANA_NOTE)
     post_section(client, sam_intake, "communication", com_topics="much_me", com_notes=SAM_NOTE)
 
-    sam_pages = [text(client.get(page(sam_intake, n))) for n in range(1, 10)]
-    ana_pages = [text(client.get(page(ana_intake, n))) for n in range(1, 10)]
+    sam_pages = [text(get(client, sam_intake, n)) for n in range(1, 10)]
+    ana_pages = [text(get(client, ana_intake, n)) for n in range(1, 10)]
 
     assert not any(ANA_NOTE in content for content in sam_pages)
     assert not any(SAM_NOTE in content for content in ana_pages)
@@ -300,7 +333,7 @@ def test_it_never_hints_at_the_clients_safety_answers_on_the_partners_pages(clie
     sam_sent = client.get(send(client, sam_intake)["Location"])
 
     assert Intake.objects.get(pk=ana_intake.pk).urgent
-    assert text(sam_sent) == text(client.get(page(sam_intake, suffix="done/")))
+    assert text(sam_sent) == text(get(client, sam_intake, suffix="done/"))
     assert "support sooner" not in text(sam_sent)
 
 
@@ -315,7 +348,7 @@ def test_it_opens_only_each_links_own_answers(client, ana_intake, assessment):
     [ben_intake] = services.intakes_create_for_booking(booking=ben_booking)
     post_section(client, ana_intake, "financial", fin_notes=ANA_NOTE)
 
-    ben_page = text(client.get(page(ben_intake, number_of(ben_intake, "financial"))))
+    ben_page = text(get(client, ben_intake, number_of(ben_intake, "financial")))
     post_section(client, ben_intake, "financial", fin_decisions="much_partner")
 
     assert ANA_NOTE not in ben_page
@@ -339,30 +372,32 @@ def guessed_paths(intake):
 
 def test_it_404s_on_guessed_and_tampered_links(client, ana_intake):
     for path in guessed_paths(ana_intake):
-        assert client.get(path).status_code == 404, path
+        # /intake/<number>/ is a page without a token, which no guess opens.
+        assert client.get(path).status_code in (404, 410), path
         assert client.get(path + "2/").status_code == 404, path
         assert client.post(path + "2/", {"action": "next"}).status_code == 404, path
     assert Intake.objects.get().status == Intake.Status.NOT_STARTED
 
 
 def test_it_404s_on_a_section_that_does_not_exist(client, ana_intake):
-    assert client.get(page(ana_intake, 0)).status_code == 404
-    assert client.get(page(ana_intake, 10)).status_code == 404
+    assert get(client, ana_intake, 0).status_code == 404
+    assert get(client, ana_intake, 10).status_code == 404
 
 
 def test_it_expires_links_a_week_after_the_call(client, ana_intake, time_machine):
     url = page(ana_intake, 1)
     time_machine.move_to(ana_intake.booking.end_at + timedelta(days=7))
-    assert client.get(url).status_code == 200
+    assert get(client, ana_intake, 1).status_code == 200
 
     time_machine.move_to(ana_intake.booking.end_at + timedelta(days=7, seconds=1))
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404  # a session opened before closes too
     assert client.post(url, {"action": "next"}).status_code == 404
+    assert client.get(intake_path(ana_intake)).status_code == 404
 
 
 def test_it_expires_links_whose_signature_is_too_old(client, ana_intake, time_machine, settings):
     settings.INTAKE_LINK_MAX_AGE_DAYS = 1
-    url = page(ana_intake)
+    url = intake_path(ana_intake)
     later = timedelta(days=30)
     Booking.objects.filter(pk=ana_intake.booking_id).update(
         start_at=F("start_at") + later,
@@ -377,13 +412,15 @@ def test_it_expires_links_whose_signature_is_too_old(client, ana_intake, time_ma
 
 
 def test_it_closes_the_questionnaire_of_a_cancelled_booking(client, ana_intake):
+    open_link(client, ana_intake)
     Booking.objects.filter(pk=ana_intake.booking_id).update(status=Booking.Status.CANCELLED)
 
-    response = client.get(page(ana_intake, 1))
+    response = get(client, ana_intake, 1)
 
     assert response.status_code == 410
     assert "This questionnaire is closed" in text(response)
     assert client.post(page(ana_intake, 1), {"action": "next"}).status_code == 410
+    assert client.get(intake_path(ana_intake)).status_code == 410
     assert Intake.objects.get().status == Intake.Status.NOT_STARTED
 
 
@@ -396,8 +433,8 @@ def test_it_links_the_clients_own_questionnaire_from_the_manage_page(client, cou
 
     content = text(client.get(manage))
     assert "Open the questionnaire" in content
-    assert f'href="{page(ana_intake)}"' in content
-    assert page(sam_intake) not in content
+    assert f'href="{intake_path(ana_intake)}"' in content
+    assert intake_path(sam_intake) not in content
 
     post_section(client, ana_intake, "context")
     assert "Continue the questionnaire" in text(client.get(manage))
@@ -406,7 +443,7 @@ def test_it_links_the_clients_own_questionnaire_from_the_manage_page(client, cou
     send(client, ana_intake, safety_afraid="yes")
     content = text(client.get(manage))
     assert "your answers to the questionnaire are with Maya Lind" in content
-    assert page(ana_intake) not in content
+    assert intake_path(ana_intake) not in content
     assert "support" not in content.lower()
 
 
@@ -429,6 +466,7 @@ def count_queries(client, method, url, data=None) -> int:
 def test_it_serves_pages_in_a_fixed_number_of_queries(client, ana_intake):
     number = number_of(ana_intake, "financial")
     data = {**section_post(ana_intake.instrument.sections[number - 1]), "action": "next"}
+    open_link(client, ana_intake)
 
     empty = (count_queries(client, "get", page(ana_intake, number)),)
     fill(ana_intake, **{f"extra_{n}": "x" * 100 for n in range(200)})
@@ -437,9 +475,9 @@ def test_it_serves_pages_in_a_fixed_number_of_queries(client, ana_intake):
         count_queries(client, "post", page(ana_intake, number), data),
     )
 
-    assert empty == (1,)  # the intake with its booking, practitioner and instrument
-    assert full[0] == 1
-    assert full[1] == 5  # read; then, in a savepoint, lock and save
+    assert empty == (2,)  # the session; the intake with its booking, practitioner, instrument
+    assert full[0] == 2
+    assert full[1] == 6  # the session; read; then, in a savepoint, lock and save
 
 
 def test_it_flags_and_alerts_at_once_when_a_safety_yes_is_saved_unsent(client, ana_intake, maya):
@@ -488,6 +526,7 @@ def test_it_shows_support_only_after_the_save_that_said_yes(client, ana_intake, 
 
 
 def test_it_answers_head_like_get_on_the_thank_you_page(client, ana_intake):
+    open_link(client, ana_intake)
     response = client.head(page(ana_intake, suffix="done/"))
     assert response.status_code == 302  # not sent yet: back to the start, as for GET
     assert "no-store" in response["Cache-Control"]

@@ -105,3 +105,15 @@ def test_it_gives_each_email_a_stable_message_id(booking):
     first, second = render_email(email), render_email(email)
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
     assert first.extra_headers["Message-ID"] == f"<outbox-{email.pk}@scales.localhost>"
+
+
+def test_it_tells_the_practitioner_what_to_check_in_the_new_booking_alert(booking):
+    booking.email_of_existing_client = True
+    booking.partner_is_existing_client = True
+    booking.save()
+    message = render_email(email_of("new_booking_alert", booking))
+    for body in (message.body, message.alternatives[0].content):
+        assert "Booked with the email of an existing client: check with them." in body
+        assert "existing client&#x27;s: check with them." in body or (
+            "The partner's email is an existing client's: check with them." in body
+        )

@@ -85,8 +85,17 @@ def test_it_keeps_the_moved_notice_when_a_cancel_follows_at_once(assessment):
     assert timed_emails(booking) == {"reminder": 0, "intake_nudge": 0, "follow_up": 0}
 
 
-def couple(assessment):
-    return book(assessment, mode="couple", partner_name="Sam", partner_email="sam@example.com")
+def couple(assessment, proven=True):
+    """Priya books for two with Sam; ``proven``: she then opened the link in her confirmation."""
+    booking = book(assessment, mode="couple", partner_name="Sam", partner_email="sam@example.com")
+    return services.booking_email_verify(booking=booking) if proven else booking
+
+
+def test_it_writes_to_no_partner_before_the_booker_proves_their_email(assessment):
+    booking = couple(assessment, proven=False)
+    booking = services.booking_reschedule(booking=booking, new_start=WEDNESDAY_9)
+    services.booking_cancel(booking=booking)
+    assert not emails_about("booking", booking.pk).filter(to_email="sam@example.com").exists()
 
 
 def test_it_tells_the_partner_when_a_couples_booking_moves(assessment):

@@ -49,3 +49,21 @@ def test_it_hands_receivers_the_time_a_moved_booking_had(assessment):
         events.booking_rescheduled.disconnect(heard.append)
     [event] = heard
     assert (event.booking.pk, event.previous_start) == (booking.pk, THURSDAY_9)
+
+
+def test_it_records_no_proof_of_email_when_a_receiver_fails(assessment):
+    from booking import services
+
+    def receiver(event: events.BookingEmailVerified) -> None:
+        raise RuntimeError("the invitation could not be queued")
+
+    booking = book(assessment, mode="couple", partner_name="Sam", partner_email="sam@example.com")
+    events.booking_email_verified.connect(receiver)
+    try:
+        with pytest.raises(RuntimeError, match="invitation"):
+            services.booking_email_verify(booking=booking)
+    finally:
+        events.booking_email_verified.disconnect(receiver)
+    booking.refresh_from_db()
+    assert booking.email_verified_at is None
+    assert not OutboundEmail.objects.filter(kind="intake_invitation").exists()

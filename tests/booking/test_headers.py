@@ -61,8 +61,9 @@ def client_pages(client, assessment):
         manage + "cancel/",
         manage + "reschedule/",
         f"/follow-ups/stop/{opt_out_token_make(priya.pk)}/",
-        intake_path(intake),
-        intake_path(intake) + "1/",
+        intake_path(intake),  # opens the questionnaire in this session for the next two
+        "/intake/",
+        "/intake/1/",
         "/no-such-page/",
     ]
 

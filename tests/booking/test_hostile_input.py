@@ -14,7 +14,7 @@ from assessments.tokens import intake_token_make
 from booking import services
 from booking.models import Booking
 from booking.timezones import offered_zones
-from booking.tokens import hold_token_make, manage_token_make
+from booking.tokens import hold_token_make, manage_token_make, verify_token_make
 from clients.links import opt_out_token_make
 
 from ..clock import NOW, TUESDAY_9
@@ -295,6 +295,7 @@ def links(assessment) -> dict[str, str]:
     )
     return {
         "/book/details/{}/": hold,
+        "/book/confirm/{}/": verify_token_make(public_id=booking.public_id, request=1),
         "/b/{}/": manage,
         "/b/{}/calendar.ics": manage,
         "/b/{}/cancel/": manage,
@@ -308,6 +309,7 @@ def links(assessment) -> dict[str, str]:
     "pattern",
     [
         "/book/details/{}/",
+        "/book/confirm/{}/",
         "/b/{}/",
         "/b/{}/calendar.ics",
         "/b/{}/cancel/",
@@ -323,5 +325,6 @@ def test_it_answers_a_tampered_link_calmly(client, links, pattern, data):
     url = pattern.format(quote(token, safe=""))
     rows = booking_rows()
     assert_calm(client.get(url), rows_before=rows)
-    if not pattern.endswith(("calendar.ics", "/b/{}/")):  # read-only pages take no POST
+    # Read-only pages take no POST (the questionnaire link only opens a session).
+    if not pattern.endswith(("calendar.ics", "/b/{}/", "/intake/{}/")):
         assert_calm(client.post(url, {"slot": EDGE_TIMES[0], "consent": "on"}), rows_before=rows)

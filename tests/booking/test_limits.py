@@ -186,7 +186,7 @@ def test_it_lets_clients_book_when_the_cache_is_down_and_still_caps_holds(
     [
         ("/follow-ups/stop/bad-token/", {}),
         ("/b/bad-token/cancel/", {}),
-        ("/intake/bad-token/", {}),
+        ("/intake/code/", {}),
     ],
 )
 def test_it_limits_every_public_write(client, settings, url, data):

@@ -9,10 +9,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assessments.models import Intake
 from booking.models import Booking
 from booking.tokens import manage_token_make
+from clients.models import Client
+from notifications.models import OutboundEmail
 
 from ..clock import NOW, TUESDAY_9
+from ..emails import rendered
 from ..factories import BookingFactory, ClientFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
@@ -187,11 +191,165 @@ def test_it_explains_bad_details_and_keeps_the_hold(client, assessment, override
     assert Booking.objects.get().status == Booking.Status.HELD
 
 
-def test_it_sends_newcomers_from_single_sessions_to_a_call(client, single_session):
-    slot = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
-    response = book(client, single_session, slot=slot)
-    assert response.status_code == 400
-    assert "please start with a free assessment call" in response.content.decode()
+SESSION_SLOT = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+
+
+def link_in(email: OutboundEmail, path: str) -> str:
+    """Return the site path of the link starting with ``path`` in a rendered email."""
+    found = re.search(
+        rf"https://book\.example\.com({re.escape(path)}[^\s\"<]+)", rendered(email).body
+    )
+    assert found, rendered(email).body
+    return found.group(1)
+
+
+def confirm_link(to: str) -> str:
+    return link_in(OutboundEmail.objects.get(kind="booking_verify", to_email=to), "/book/confirm/")
+
+
+def test_it_answers_a_single_session_the_same_for_a_clients_and_a_strangers_email(
+    client, single_session
+):
+    ana = ClientFactory(
+        name="Ana Souza", email="ana@example.com", status="client", time_zone="Europe/Berlin"
+    )
+    stranger = book(client, single_session, slot=SESSION_SLOT, email="zoe@example.com")
+    Booking.objects.all().delete()  # the stranger's hold goes; the same time is held again
+    known = book(client, single_session, slot=SESSION_SLOT, email="ana@example.com")
+
+    assert stranger.status_code == known.status_code == 200
+    assert stranger.content.decode().replace("zoe@example.com", "EMAIL") == (
+        known.content.decode().replace("ana@example.com", "EMAIL")
+    )
+    page = known.content.decode()
+    assert "Check your email: we sent a link to" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Your time is held until 05:30 (Sao Paulo time)." in page
+    assert Booking.objects.get().status == Booking.Status.HELD
+    assert list(Client.objects.all()) == [ana]  # no stranger's record, and Ana's untouched
+    fresh = Client.objects.get()
+    assert (fresh.name, fresh.time_zone, fresh.privacy_consent_at, fresh.updated_at) == (
+        ana.name,
+        ana.time_zone,
+        ana.privacy_consent_at,
+        ana.updated_at,
+    )
+
+
+def test_it_confirms_a_single_session_only_when_the_emailed_button_is_pressed(
+    client, single_session
+):
+    ClientFactory(email="ana@example.com", status="client")
+    book(client, single_session, slot=SESSION_SLOT)
+    url = confirm_link("ana@example.com")
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Confirm my booking" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    assert (
+        Booking.objects.get().status == Booking.Status.HELD
+    )  # a mail scanner's visit books nothing
+
+    response = client.post(url)
+    assert response.status_code == 302
+    assert "?booked=1" in response["Location"]
+    booking = Booking.objects.get()
+    assert (booking.status, booking.email_verified_at) == (Booking.Status.CONFIRMED, NOW)
+    assert "You are booked." in client.get(response["Location"]).content.decode()
+
+
+def test_it_refuses_the_emailed_link_once_the_hold_has_lapsed(client, single_session, time_machine):
+    ClientFactory(email="ana@example.com", status="client")
+    book(client, single_session, slot=SESSION_SLOT)
+    url = confirm_link("ana@example.com")
+    time_machine.shift(timedelta(minutes=31))
+
+    page = client.get(url)
+    assert page.status_code == 404  # the link lives as long as the hold
+    assert "This link does not work any more" in page.content.decode()
+    assert "Confirm my booking" not in page.content.decode()
+    assert client.post(url).status_code == 404
+    assert Booking.objects.get().status == Booking.Status.HELD
+
+
+def test_it_tells_a_stranger_kindly_once_they_have_proved_their_email(client, single_session):
+    book(client, single_session, slot=SESSION_SLOT, email="zoe@example.com")
+
+    response = client.post(confirm_link("zoe@example.com"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Single sessions are for people who have already had an assessment call" in page
+    assert 'href="/book/assessment-call/"' in page or 'href="/"' in page
+    assert not Client.objects.exists()
+    assert Booking.objects.get().status == Booking.Status.HELD
+
+
+def test_it_links_a_kindly_refused_stranger_to_the_free_call(client, assessment, single_session):
+    book(client, single_session, slot=SESSION_SLOT, email="zoe@example.com")
+    page = client.post(confirm_link("zoe@example.com")).content.decode()
+    assert 'href="/book/assessment-call/"' in page
+
+
+def couple_data(**overrides) -> dict:
+    return {
+        "mode": "couple",
+        "partner_name": "Sam",
+        "partner_email": "sam@example.com",
+        **overrides,
+    }
+
+
+def test_it_tells_the_booker_when_their_partner_will_be_invited(client, assessment):
+    details_url = hold(client, assessment)["Location"]
+    form = client.get(details_url).content.decode()
+    assert "We will invite them to answer a few questions separately once you confirm your" in form
+
+    manage = client.post(details_url, details_data(**couple_data()))["Location"]
+    page = client.get(manage).content.decode()
+    assert "We will invite Sam to answer separately once you open the link in" in page
+    confirmation = rendered(OutboundEmail.objects.get(kind="confirmation"))
+    assert (
+        "We will invite Sam to answer separately once you open the link in this email"
+        in confirmation.body
+    )
+    assert "We will invite Sam to answer separately" in confirmation.alternatives[0].content
+    assert not OutboundEmail.objects.filter(kind="intake_invitation").exists()
+    assert Intake.objects.filter(role="partner").exists()  # created, not yet announced
+
+    proof = link_in(OutboundEmail.objects.get(kind="confirmation"), "/book/email/")
+    opened = client.get(proof)  # a mail scanner's visit proves nothing: one button does
+    assert opened.status_code == 200
+    assert "Yes, this is my email" in opened.content.decode()
+    assert not OutboundEmail.objects.filter(kind="intake_invitation").exists()
+    response = client.post(proof)
+    assert response.status_code == 302
+    assert "?verified=1" in response["Location"]
+    [invitation] = OutboundEmail.objects.filter(kind="intake_invitation")
+    assert invitation.to_email == "sam@example.com"
+    page = client.get(response["Location"]).content.decode()
+    assert "We have sent Sam an invitation to answer separately" in page
+    assert client.get(proof).status_code == 302  # opened again: straight to the booking
+    client.post(proof)
+    assert OutboundEmail.objects.filter(kind="intake_invitation").count() == 1
+
+
+def test_it_never_reveals_a_partner_who_is_already_a_client(client, assessment):
+    ClientFactory(name="Samuel Okafor", email="sam@example.com")
+    manage = book(client, assessment, **couple_data())["Location"]
+    page = client.get(manage).content.decode()
+    confirmation = rendered(OutboundEmail.objects.get(kind="confirmation")).body
+    for text in (page, confirmation):
+        assert "Samuel" not in text
+        assert "We will invite Sam to answer separately" in text
+    assert Booking.objects.get().partner_is_existing_client
+
+
+def test_it_404s_on_a_bad_email_proof_link(client, assessment):
+    BookingFactory(session_type=assessment, start_at=TUESDAY_9)
+    token = signing.dumps("00000000-0000-4000-8000-000000000000", salt="booking.email_proof")
+    assert client.get(f"/book/email/{token}/").status_code == 404
+    assert client.get("/book/email/nonsense/").status_code == 404
 
 
 def test_it_rejects_a_tampered_hold_link(client, assessment):
@@ -381,7 +539,8 @@ def test_it_shows_the_questionnaire_panel_on_an_assessment_calls_manage_page(cli
 
 def test_it_shows_no_questionnaire_panel_for_a_single_session(client, single_session):
     ClientFactory(email="ana@example.com", status="client")
-    response = book(client, single_session, slot=TUESDAY_9 + timedelta(hours=1))
+    book(client, single_session, slot=TUESDAY_9 + timedelta(hours=1))
+    response = client.post(confirm_link("ana@example.com"))
     assert response.status_code == 302, response.content.decode()[:300]
     page = client.get(response["Location"]).content.decode()
     assert "Before we talk" not in page

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 def test_it_finds_a_returning_client_whatever_the_case_and_spaces():
     ana = ClientFactory(name="Ana Souza", email="ana@example.com")
     found = client_get_or_create_for_booking(
-        name="Ana", email="  ANA@Example.com ", time_zone="Europe/Lisbon", consent_at=NOW
+        name="Ana",
+        email="  ANA@Example.com ",
+        time_zone="Europe/Lisbon",
+        consent_at=NOW,
+        email_proven=True,
     )
     assert found.pk == ana.pk
     assert (found.name, found.time_zone, found.privacy_consent_at) == (
@@ -28,6 +32,20 @@ def test_it_finds_a_returning_client_whatever_the_case_and_spaces():
         NOW,
     )
     assert Client.objects.count() == 1
+
+
+def test_it_changes_nothing_on_a_client_for_an_unproven_email():
+    ana = ClientFactory(name="Ana Souza", email="ana@example.com", time_zone="Europe/Berlin")
+    found = client_get_or_create_for_booking(
+        name="Someone", email="ana@example.com", time_zone="Asia/Tokyo", consent_at=NOW
+    )
+    found.refresh_from_db()
+    assert found.pk == ana.pk
+    assert (found.name, found.time_zone, found.privacy_consent_at) == (
+        "Ana Souza",
+        "Europe/Berlin",
+        ana.privacy_consent_at,
+    )
 
 
 def test_it_creates_a_new_client_with_a_clean_address():

@@ -18,22 +18,13 @@ from notifications.selectors import emails_about
 from notifications.services import outbox_send_again
 from notifications.tasks import outbox_sweep_task
 
+from ..booking.helpers import book
 from ..clock import NOW, THURSDAY_9
 from ..factories import BookingFactory, ClientFactory
 
 Status = OutboundEmail.Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
-
-
-def book(session_type, start=THURSDAY_9, **details) -> Booking:
-    held = services.booking_hold(
-        session_type=session_type, slot_start=start, client_time_zone="Asia/Kolkata"
-    )
-    values = {"name": "Priya", "email": "priya@example.com", "time_zone": "Asia/Kolkata"}
-    return services.booking_confirm(
-        public_id=held.public_id, details=services.ClientDetails(**{**values, **details})
-    )
 
 
 def rows(booking) -> dict[str, list[tuple[datetime, str]]]:

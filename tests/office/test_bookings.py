@@ -174,3 +174,12 @@ def test_it_deletes_a_booking_with_the_emails_about_it(office, past_call):
     assert OutboundEmail.objects.exists()
     office.post(f"/admin/booking/booking/{past_call.pk}/delete/", {"post": "yes"})
     assert not OutboundEmail.objects.exists()
+
+
+def test_it_shows_what_to_check_on_a_booking_made_with_a_clients_email(office, assessment):
+    booking = BookingFactory(session_type=assessment, start_at=START, email_of_existing_client=True)
+    BookingFactory(session_type=assessment, start_at=START + timedelta(days=1))
+    listed = office.get("/admin/booking/booking/").content.decode()
+    assert listed.count("Booked with the email of an existing client: check with them.") == 1
+    page = office.get(f"/admin/booking/booking/{booking.pk}/change/").content.decode()
+    assert "Booked with the email of an existing client: check with them." in page
