@@ -17,21 +17,19 @@ after the session ended are still saved, though no page is shown.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+
+from booking.access import SESSION_IDLE as SESSION_IDLE  # the pages state it
+from booking.access import session_entry_open, session_entry_read
 
 from .models import Intake
 
 SESSION_KEY = "intake"
 PENDING_KEY = "intake_code"
-SESSION_IDLE = timedelta(hours=2)
-# The last-seen time is written at most this often, not on every page.
-_SEEN_STEP = timedelta(minutes=1)
 
 DEVICE_COOKIE = "scales_device"
 DEVICE_SALT = "assessments.device"
@@ -48,32 +46,13 @@ FORM_MAX_AGE = 24 * 60 * 60
 
 def session_open(request: HttpRequest, intake: Intake) -> None:
     """Open this intake's pages in this browser's session, under a new session key."""
-    request.session.cycle_key()  # a session id known before the link was opened is useless
+    session_entry_open(request, SESSION_KEY, intake.public_id)
     request.session.pop(PENDING_KEY, None)
-    request.session[SESSION_KEY] = {"id": str(intake.public_id), "seen": _stamp(timezone.now())}
-    request.session.set_expiry(int(SESSION_IDLE.total_seconds()))
 
 
 def session_public_id(request: HttpRequest) -> UUID | None:
-    """Return the public id of the intake open in this session, or None once it has ended.
-
-    Each page keeps it open for another SESSION_IDLE.
-    """
-    entry = request.session.get(SESSION_KEY)
-    if not isinstance(entry, dict):
-        return None
-    now = timezone.now()
-    seen = datetime.fromtimestamp(entry.get("seen", 0), tz=UTC)
-    if now - seen > SESSION_IDLE:
-        del request.session[SESSION_KEY]
-        return None
-    if now - seen >= _SEEN_STEP:
-        request.session[SESSION_KEY] = {**entry, "seen": _stamp(now)}
-        request.session.set_expiry(int(SESSION_IDLE.total_seconds()))
-    try:
-        return UUID(entry["id"])
-    except (KeyError, TypeError, ValueError):
-        return None
+    """Return the public id of the intake open in this session, or None once it has ended."""
+    return session_entry_read(request, SESSION_KEY)
 
 
 def pending_set(request: HttpRequest, intake: Intake) -> None:
@@ -87,10 +66,6 @@ def pending_public_id(request: HttpRequest) -> UUID | None:
         return UUID(request.session[PENDING_KEY])
     except (KeyError, TypeError, ValueError):
         return None
-
-
-def _stamp(moment: datetime) -> int:
-    return int(moment.timestamp())
 
 
 # --- The device cookie ------------------------------------------------------------

@@ -8,7 +8,8 @@ from .tokens import email_proof_token_make, manage_token_make, verify_token_make
 
 
 def manage_path(booking: Booking) -> str:
-    return reverse("booking:manage", args=[manage_token_make(booking.public_id)])
+    """Return the emailed manage link's path: it only opens the booking in a browser's session."""
+    return reverse("booking:open", args=[manage_token_make(booking.public_id)])
 
 
 def manage_url(booking: Booking) -> str:

@@ -2,7 +2,7 @@
 
 The link is on every client page (``templates/base.html``), so the view lives
 in booking, the lowest app that owns the site visitors see. It ends the
-session (an open questionnaire, a code being asked for), so pressing Back
+session (an open booking or questionnaire, a code being asked for), so pressing Back
 shows "open the link in your email again" and nothing of what was on the
 screen, and asks the browser to drop its cache of this site.
 

@@ -13,8 +13,11 @@ urlpatterns = [
     path("book/details/<str:token>/", views.details, name="details"),
     path("book/confirm/<str:token>/", views.verify, name="verify"),
     path("book/email/<str:token>/", views.email_proof, name="email_proof"),
-    path("b/<str:token>/", views.manage, name="manage"),
-    path("b/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
-    path("b/<str:token>/cancel/", views.cancel, name="cancel"),
-    path("b/<str:token>/reschedule/", views.reschedule, name="reschedule"),
+    # The emailed link only opens the booking in this browser's session (booking/access.py);
+    # the pages themselves carry no token. The token-less paths come first.
+    path("b/", views.manage, name="manage"),
+    path("b/calendar.ics", views.calendar_file, name="calendar"),
+    path("b/cancel/", views.cancel, name="cancel"),
+    path("b/reschedule/", views.reschedule, name="reschedule"),
+    path("b/<str:token>/", views.open_link, name="open"),
 ]

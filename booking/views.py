@@ -18,11 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clients.visitors import limit_attempts, visitor_id
 
-from . import events, selectors, services, timezones
+from . import access, events, selectors, services, timezones
 from .emails import ics_for
 from .formatting import clock_in_zone, short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
-from .links import manage_path
 from .models import Booking, SessionType
 from .picker import nearest_free, picker_week
 from .tokens import (
@@ -157,9 +156,9 @@ def _booking_picker(request, session_type: SessionType, **options):
     )
 
 
-def _reschedule_picker(request, booking: Booking, token: str, **options):
+def _reschedule_picker(request, booking: Booking, **options):
     """The picker for moving a booking: choosing a time moves it."""
-    page_url = reverse("booking:reschedule", args=[token])
+    page_url = reverse("booking:reschedule")
     return _picker_response(
         request,
         session_type=booking.session_type,
@@ -343,7 +342,7 @@ def details(request, token: str):
                 request, session_type, error=unavailable, tried_slot=held.slot_start, status=409
             )
         else:
-            response = redirect(manage_path(confirmed) + "?booked=1")
+            response = _manage_redirect(request, confirmed, "booked")
             timezones.remember(response, confirmed.client_time_zone)
             return response
 
@@ -424,7 +423,7 @@ def verify(request, token: str):
         return render(request, "booking/verify.html", {**context, "not_returning": True})
     except services.BookingError as problem:
         return render(request, "booking/verify.html", {**context, "problem": problem}, status=409)
-    response = redirect(manage_path(confirmed) + "?booked=1")
+    response = _manage_redirect(request, confirmed, "booked")
     timezones.remember(response, confirmed.client_time_zone)
     return response
 
@@ -446,26 +445,65 @@ def email_proof(request, token: str):
         return render(request, "booking/email_proof.html", {"booking": booking})
     if request.method == "POST":
         services.booking_email_verify(booking=booking)
-    return redirect(manage_path(booking) + "?verified=1")
+    return _manage_redirect(request, booking, "verified")
+
+
+# The manage link and the pages it opens. The emailed link (/b/<token>/) is only
+# exchanged: it opens the booking in this browser's session (``access``) and
+# redirects to pages without a token, so history, Referer headers and access logs
+# hold no working link. "Leave this page quickly" ends the session, and with it
+# these pages.
+
+FLASH_KEYS = ("booked", "moved", "cancelled", "verified")
+
+
+def _manage_redirect(request, booking: Booking, flash: str = ""):
+    """Open the booking in this browser's session and send it to the manage page."""
+    access.session_open(request, booking)
+    return redirect(reverse("booking:manage") + (f"?{flash}=1" if flash else ""))
+
+
+def _session_booking(request) -> Booking | None:
+    """Return the booking open in this session, or None once the session has ended.
+
+    A booking gone, held or past its link's expiry since is a 404, as its link is.
+    """
+    public_id = access.session_public_id(request)
+    if public_id is None:
+        return None
+    return _booking_for_link(public_id)
+
+
+def _ended(request):
+    """The calm page for a browser without the booking open: no details, no names."""
+    return render(request, "booking/ended.html", status=410)
 
 
 @never_cache
 @require_safe
-def manage(request, token: str):
+def open_link(request, token: str):
+    """The link from the email: open the booking in this browser, then drop the token."""
     booking = _booking_for_manage_token(token)
+    flash = next((key for key in FLASH_KEYS if key in request.GET), "")
+    return _manage_redirect(request, booking, flash)
+
+
+@never_cache
+@require_safe
+def manage(request):
+    booking = _session_booking(request)
+    if booking is None:
+        return _ended(request)
     now = timezone.now()
     context = {
         "booking": booking,
         # Sections other apps add, e.g. the questionnaire's "Before we talk".
         "panels": events.manage_page_panels.collect(events.ManagePage(booking=booking, now=now)),
-        "token": token,
         "practitioner": booking.practitioner,
         "can_change": selectors.booking_can_change(booking, now),
         "cutoff_hours": booking.session_type.change_cutoff_hours,
         "is_past": booking.end_at <= now,
-        "flash": next(
-            (key for key in ("booked", "moved", "cancelled", "verified") if key in request.GET), ""
-        ),
+        "flash": next((key for key in FLASH_KEYS if key in request.GET), ""),
         **_time_pair(booking),
     }
     return render(request, "booking/manage.html", context)
@@ -473,8 +511,10 @@ def manage(request, token: str):
 
 @never_cache
 @require_safe
-def calendar_file(request, token: str):
-    booking = _booking_for_manage_token(token)
+def calendar_file(request):
+    booking = _session_booking(request)
+    if booking is None:
+        return _ended(request)
     response = HttpResponse(ics_for(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response
@@ -483,8 +523,10 @@ def calendar_file(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_attempts("cancel")
-def cancel(request, token: str):
-    booking = _booking_for_manage_token(token)
+def cancel(request):
+    booking = _session_booking(request)
+    if booking is None:
+        return _ended(request)
     error = None
     if request.method == "POST":
         try:
@@ -492,28 +534,28 @@ def cancel(request, token: str):
         except services.BookingError as problem:
             error = problem
         else:
-            return redirect(reverse("booking:manage", args=[token]) + "?cancelled=1")
-    context = {"booking": booking, "token": token, "error": error, **_time_pair(booking)}
+            return redirect(reverse("booking:manage") + "?cancelled=1")
+    context = {"booking": booking, "error": error, **_time_pair(booking)}
     return render(request, "booking/cancel.html", context, status=409 if error else 200)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_attempts("reschedule")
-def reschedule(request, token: str):
-    booking = _booking_for_manage_token(token)
+def reschedule(request):
+    booking = _session_booking(request)
+    if booking is None:
+        return _ended(request)
     if booking.status != Booking.Status.CONFIRMED:
-        return redirect("booking:manage", token=token)
+        return redirect("booking:manage")
     if request.method == "GET":
-        return _reschedule_picker(request, booking, token)
+        return _reschedule_picker(request, booking)
     form = SlotChoiceForm(request.POST)
     if not form.is_valid():
-        return _reschedule_picker(request, booking, token, error=_form_problem(form), status=400)
+        return _reschedule_picker(request, booking, error=_form_problem(form), status=400)
     new_start = form.cleaned_data["slot"]
     try:
         services.booking_reschedule(booking=booking, new_start=new_start)
     except services.BookingError as error:
-        return _reschedule_picker(
-            request, booking, token, error=error, tried_slot=new_start, status=409
-        )
-    return redirect(reverse("booking:manage", args=[token]) + "?moved=1")
+        return _reschedule_picker(request, booking, error=error, tried_slot=new_start, status=409)
+    return redirect(reverse("booking:manage") + "?moved=1")

@@ -57,9 +57,10 @@ def client_pages(client, assessment):
         "/privacy/",
         f"/book/{assessment.slug}/",
         held["Location"],
-        manage,
-        manage + "cancel/",
-        manage + "reschedule/",
+        manage,  # opens the booking in this session for the next three
+        "/b/",
+        "/b/cancel/",
+        "/b/reschedule/",
         f"/follow-ups/stop/{opt_out_token_make(priya.pk)}/",
         intake_path(intake),  # opens the questionnaire in this session for the next two
         "/intake/",

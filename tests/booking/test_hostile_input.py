@@ -54,7 +54,8 @@ def test_it_refuses_a_hold_at_the_edge_of_the_calendar(client, assessment, slot)
 @pytest.mark.parametrize("slot", EDGE_SLOTS)
 def test_it_refuses_a_move_to_the_edge_of_the_calendar(client, assessment, slot):
     booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
-    url = f"/b/{manage_token_make(booking.public_id)}/reschedule/"
+    assert client.get(f"/b/{manage_token_make(booking.public_id)}/").status_code == 302
+    url = "/b/reschedule/"
     assert client.get(url + "?week=9999-12-31").status_code == 200
     response = client.post(url, {"slot": slot, "tz": "UTC"})
     assert response.status_code == 400
@@ -95,10 +96,13 @@ def test_it_serves_this_weeks_page_from_one_cache_entry_however_it_is_asked(clie
 # About 50 examples a URL keeps the whole file well under a minute on SQLite. The
 # data is built once per test and shared by its examples, which is why the
 # function-scoped-fixture health check is off: each example checks what it changed.
+# Derandomized: CI runs the same examples every time, so a red run is a real bug,
+# not the luck of the draw; widen max_examples locally to explore further.
 hostile = settings(
     max_examples=50,
     deadline=None,
     database=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -138,7 +142,10 @@ EDGE_TIMES = [
 UNKNOWN_ZONES = ["EST5EDT", "Etc/GMT+5", "localtime", "Factory", "Mars/Olympus", "posixrules"]
 EDGE_OFFSETS = [timezone(timedelta(hours=hours)) for hours in (-14, -1, 0, 5.5, 14)]
 
-hostile_text = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(max_size=40))
+# Anything a browser can send: any character but a lone surrogate, which no
+# browser can encode (the test client would fail before the server is asked).
+any_character = st.characters(exclude_categories=["Cs"])
+hostile_text = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(any_character, max_size=40))
 week_values = st.one_of(hostile_text, st.sampled_from(EDGE_DATES), st.dates().map(date.isoformat))
 slot_values = st.one_of(
     hostile_text,
@@ -171,7 +178,7 @@ def tampered(token: str) -> st.SearchStrategy[str]:
         st.builds(
             lambda at, char: token[:at] + char + token[at + 1 :],
             st.integers(0, last),
-            st.characters(),
+            any_character,
         ),
         st.sampled_from([token + "x", token.upper(), token[::-1], f"{token}:{token}"]),
     ).filter(lambda value: value != token)
@@ -271,9 +278,11 @@ def test_it_answers_hostile_details_calmly(client, details_url, fields, tz, cook
 
 
 @pytest.fixture
-def reschedule_url(assessment) -> str:
+def reschedule_url(client, assessment) -> str:
+    """Open a booking's manage link in the test client; return its token-less move page."""
     booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
-    return f"/b/{manage_token_make(booking.public_id)}/reschedule/"
+    assert client.get(f"/b/{manage_token_make(booking.public_id)}/").status_code == 302
+    return "/b/reschedule/"
 
 
 @hostile
@@ -296,10 +305,7 @@ def links(assessment) -> dict[str, str]:
     return {
         "/book/details/{}/": hold,
         "/book/confirm/{}/": verify_token_make(public_id=booking.public_id, request=1),
-        "/b/{}/": manage,
-        "/b/{}/calendar.ics": manage,
-        "/b/{}/cancel/": manage,
-        "/b/{}/reschedule/": manage,
+        "/b/{}/": manage,  # only exchanged: the pages it opens carry no token
         "/follow-ups/stop/{}/": opt_out_token_make(booking.client_id),
         "/intake/{}/": intake_token_make(intake.public_id),
     }
@@ -311,9 +317,6 @@ def links(assessment) -> dict[str, str]:
         "/book/details/{}/",
         "/book/confirm/{}/",
         "/b/{}/",
-        "/b/{}/calendar.ics",
-        "/b/{}/cancel/",
-        "/b/{}/reschedule/",
         "/follow-ups/stop/{}/",
         "/intake/{}/",
     ],
@@ -325,6 +328,6 @@ def test_it_answers_a_tampered_link_calmly(client, links, pattern, data):
     url = pattern.format(quote(token, safe=""))
     rows = booking_rows()
     assert_calm(client.get(url), rows_before=rows)
-    # Read-only pages take no POST (the questionnaire link only opens a session).
+    # Read-only pages take no POST (the manage and questionnaire links only open a session).
     if not pattern.endswith(("calendar.ics", "/b/{}/", "/intake/{}/")):
         assert_calm(client.post(url, {"slot": EDGE_TIMES[0], "consent": "on"}), rows_before=rows)

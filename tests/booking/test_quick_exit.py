@@ -4,6 +4,7 @@ import pytest
 
 from assessments import access
 from assessments.services import intakes_create_for_booking
+from booking.links import manage_path
 
 from ..assessments.test_views import ANA_NOTE, get, number_of, page, post_section, text
 from ..clock import NOW, TUESDAY_9
@@ -62,3 +63,21 @@ def test_it_keeps_the_device_cookie(client, ana_intake):
 
     assert access.DEVICE_COOKIE not in response.cookies  # neither set nor deleted
     assert access.DEVICE_COOKIE in client.cookies
+
+
+def test_it_ends_the_booking_pages_too(client, ana_intake):
+    booking = ana_intake.booking
+    client.get(manage_path(booking))
+    assert "Status:" in text(client.get("/b/"))
+
+    response = client.get("/leave/")
+
+    assert response.status_code == 302
+    # Back, as often as you like: nothing of the booking, only the way back in.
+    for url in ("/b/", "/b/?booked=1", "/b/calendar.ics", "/b/cancel/", "/b/reschedule/"):
+        again = client.get(url)
+        assert again.status_code == 410, url
+        assert ENDED in text(again)
+        assert "Status:" not in text(again)
+        assert "Free assessment call" not in text(again)
+    assert client.get(manage_path(booking)).status_code == 302  # the emailed link opens it again

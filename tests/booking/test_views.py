@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Intake
+from booking.links import manage_path
 from booking.models import Booking
 from booking.tokens import manage_token_make
 from clients.models import Client
@@ -41,6 +42,13 @@ def book(client, session_type, slot=TUESDAY_9, **overrides):
     response = hold(client, session_type, slot)
     assert response.status_code == 302, response.content.decode()[:500]
     return client.post(response["Location"], details_data(**overrides))
+
+
+def open_link(client, booking: Booking, query: str = "") -> str:
+    """Open the emailed manage link in this browser; return where it sends the browser."""
+    response = client.get(manage_path(booking) + query)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
 
 
 def test_it_shows_both_offers_on_the_landing_page(client, assessment, single_session):
@@ -372,14 +380,31 @@ def test_it_404s_on_bad_manage_links(client, assessment, token):
     BookingFactory(session_type=assessment, start_at=TUESDAY_9)
     assert client.get(f"/b/{token}/").status_code == 404
     assert client.post(f"/b/{token}/cancel/").status_code == 404
+    assert client.post("/b/cancel/").status_code == 410  # a bad link opened nothing
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
 
 
 def test_it_expires_manage_links_weeks_after_the_booking(client, assessment, time_machine):
     booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
     url = f"/b/{manage_token_make(booking.public_id)}/"
-    assert client.get(url).status_code == 200
+    assert client.get(url, follow=True).status_code == 200
     time_machine.move_to(TUESDAY_9 + timedelta(days=61))
     assert client.get(url).status_code == 404
+    assert client.get("/b/").status_code in (404, 410)
+
+
+def test_it_refuses_to_exchange_an_expired_manage_link(client, assessment, time_machine):
+    booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
+    time_machine.move_to(TUESDAY_9 + timedelta(days=61))
+
+    response = client.get(manage_path(booking))
+
+    assert response.status_code == 404
+    assert "it may have expired" in response.content.decode()
+    assert "booking" not in client.session
+    page = client.get("/b/")
+    assert page.status_code == 410
+    assert "Please open the link in your email again" in page.content.decode()
 
 
 def test_it_cancels_from_the_manage_link(client, assessment):
@@ -402,8 +427,9 @@ def test_it_reschedules_from_the_manage_link(client, assessment):
 
 
 def test_it_explains_the_cutoff_and_how_to_reach_the_practitioner(client, assessment, time_machine):
-    manage = book(client, assessment)["Location"].split("?")[0]
+    book(client, assessment)
     time_machine.move_to(TUESDAY_9 - timedelta(hours=2))
+    manage = open_link(client, Booking.objects.get())  # the session ended hours ago
     page = client.get(manage).content.decode()
     assert "can no longer be changed online" in page
     assert "mailto:maya@example.com" in page
@@ -438,17 +464,29 @@ def test_it_serves_a_cached_picker_in_one_query(client, assessment):
 
 
 def test_it_shows_the_manage_page_in_a_fixed_number_of_queries(client, assessment):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/b/").status_code == 200
+        return len(queries)
+
     booking = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(f"/b/{manage_token_make(booking.public_id)}/")
-    assert len(queries) == 2  # the booking, and the client's questionnaire
+    open_link(client, booking)
+    few = count_queries()
+    for day in range(1, 20):
+        BookingFactory(
+            session_type=assessment,
+            client=booking.client if day % 2 else ClientFactory(),
+            start_at=TUESDAY_9 + timedelta(days=day),
+        )
+    assert count_queries() == few == 3  # the session, the booking, the client's questionnaire
 
 
 def test_it_never_puts_the_booking_id_in_links(client, assessment):
-    manage = book(client, assessment)["Location"]
+    location = book(client, assessment)["Location"]
     booking = Booking.objects.get()
-    assert not re.search(rf"/b/{booking.pk}\b", manage)
-    assert str(booking.public_id) not in manage  # signed and encoded, not the raw id
+    for manage in (location, manage_path(booking)):
+        assert not re.search(rf"/b/{booking.pk}\b", manage)
+        assert str(booking.public_id) not in manage  # signed and encoded, not the raw id
 
 
 def test_it_maps_legacy_zone_names_browsers_report(client, assessment):
