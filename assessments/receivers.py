@@ -36,15 +36,19 @@ def on_booking_rescheduled(event: events.BookingRescheduled) -> None:
 
 def manage_page_panel(page: events.ManagePage) -> events.Panel | None:
     """Add "Before we talk" to the client's manage page while their questionnaire is open."""
-    intake = intake_for_client(page.booking, now=page.now)
+    booking = page.booking
+    intake = intake_for_client(booking, now=page.now)
     if intake is None:
         return None
+    # Booked with the address of an existing client and not yet proven: whoever typed
+    # it may not be that client, so the link goes only by email, to the address's owner.
+    by_email_only = booking.email_of_existing_client and booking.email_verified_at is None
     return events.Panel(
         template="assessments/panels/manage_intake.html",
         context={
             "intake": intake,
-            "intake_path": intake_path(intake),
-            "practitioner": page.booking.practitioner,
+            "intake_path": "" if by_email_only else intake_path(intake),
+            "practitioner": booking.practitioner,
         },
     )
 

@@ -600,3 +600,20 @@ def test_it_answers_head_like_get_on_read_only_pages(client, assessment):
     manage = book(client, assessment)["Location"].split("?")[0]
     for url in ("/", "/privacy/", "/book/assessment-call/", manage, manage + "calendar.ics"):
         assert client.head(url).status_code == 200, url
+
+
+def test_it_gives_the_questionnaire_of_an_existing_clients_address_only_by_email(
+    client, assessment
+):
+    ClientFactory(name="Ana Souza", email="ana@example.com")
+    page = client.get(book(client, assessment)["Location"]).content.decode()
+    assert "Before we talk" in page
+    assert "/intake/" not in page  # whoever typed Ana's address may not be Ana
+    assert "The link to it is in your confirmation email." in page
+    confirmation = rendered(OutboundEmail.objects.get(kind="confirmation"))
+    assert "/intake/" in confirmation.body  # Ana herself gets it
+
+
+def test_it_shows_a_newcomer_their_questionnaire_on_the_manage_page(client, assessment):
+    page = client.get(book(client, assessment)["Location"]).content.decode()
+    assert "/intake/" in page
