@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from booking.models import Booking
 from booking.selectors import slots_for
@@ -43,8 +44,6 @@ def live_holds() -> int:
 def test_it_leaves_one_flooding_visitor_two_holds_and_everyone_else_every_other_time(
     client, assessment, single_session
 ):
-    from django.test import Client
-
     free = {
         session_type: slots_for(session_type=session_type)
         for session_type in (assessment, single_session)
@@ -69,8 +68,6 @@ def test_it_leaves_one_flooding_visitor_two_holds_and_everyone_else_every_other_
 
 def test_it_tells_a_visitor_over_the_hold_limit_what_to_do(client, assessment):
     times = slots_for(session_type=assessment)
-    from django.test import Client
-
     for slot in times[:2]:
         assert hold(Client(), assessment, slot).status_code == 302
     response = hold(Client(), assessment, times[5])
@@ -88,8 +85,6 @@ def test_it_releases_the_browsers_previous_hold_when_it_chooses_again(client, as
 
 
 def test_it_frees_the_visitors_holds_as_they_lapse(client, assessment, time_machine):
-    from django.test import Client
-
     times = slots_for(session_type=assessment)
     for slot in times[:2]:
         hold(Client(), assessment, slot)
@@ -98,8 +93,6 @@ def test_it_frees_the_visitors_holds_as_they_lapse(client, assessment, time_mach
 
 
 def test_it_counts_an_ipv6_visitor_per_64(client, assessment):
-    from django.test import Client
-
     times = slots_for(session_type=assessment)
     assert hold(Client(), assessment, times[0], ip="2001:db8:1:2::1").status_code == 302
     assert hold(Client(), assessment, times[1], ip="2001:db8:1:2::2").status_code == 302
@@ -108,8 +101,6 @@ def test_it_counts_an_ipv6_visitor_per_64(client, assessment):
 
 
 def test_it_believes_forwarded_addresses_only_from_trusted_proxies(client, assessment, settings):
-    from django.test import Client
-
     times = slots_for(session_type=assessment)
     # Untrusted: everyone behind 10.0.0.2 is one visitor, whatever they claim.
     for index, claimed in enumerate(["1.1.1.1", "2.2.2.2", "3.3.3.3"]):
@@ -170,8 +161,6 @@ DOWN_CACHE = {
 def test_it_lets_clients_book_when_the_cache_is_down_and_still_caps_holds(
     client, assessment, settings, caplog
 ):
-    from django.test import Client
-
     settings.CACHES = DOWN_CACHE
     settings.PUBLIC_ATTEMPTS_PER_WINDOW = 1
     times = slots_for(session_type=assessment)
