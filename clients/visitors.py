@@ -32,14 +32,21 @@ def _trusted(proxies: tuple[str, ...]):
     return trusted_networks(proxies)
 
 
-def visitor_id(request: HttpRequest) -> str:
-    """Return a stable, anonymous id for the visitor's network (32 hex characters)."""
-    ip = client_ip(
+def request_ip(request: HttpRequest) -> str:
+    """Return the address the request came from, believing only TRUSTED_PROXIES.
+
+    The public limits and the staff login lockout (django-axes) both count by it.
+    """
+    return client_ip(
         request.META.get("REMOTE_ADDR", ""),
         request.META.get("HTTP_X_FORWARDED_FOR", ""),
         _trusted(tuple(settings.TRUSTED_PROXIES)),
     )
-    network = visitor_network(ip) or "unknown"
+
+
+def visitor_id(request: HttpRequest) -> str:
+    """Return a stable, anonymous id for the visitor's network (32 hex characters)."""
+    network = visitor_network(request_ip(request)) or "unknown"
     digest = hmac.new(settings.SECRET_KEY.encode(), network.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 

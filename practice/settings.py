@@ -7,17 +7,33 @@ With ``DEBUG=false`` every production safeguard is on and missing secrets
 fail loudly at start-up.
 """
 
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from lib.config import public_site_url, real_sender
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def required_in_production(name: str, check: Callable[[str], str], hint: str) -> str:
+    """Read a variable production cannot run without; refuse to start, naming it and the fix."""
+    value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(f"{name} is required in production. {hint}")
+    try:
+        return check(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} {error}. {hint}") from error
+
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -32,7 +48,16 @@ else:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
         raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
 
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Every link in an email starts with it: production must name its real public address.
+if DEBUG:
+    SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+else:
+    SITE_URL = required_in_production(
+        "SITE_URL",
+        public_site_url,
+        "Set SITE_URL to the public address of the booking pages, "
+        "e.g. https://book.yourpractice.com",
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +71,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "health_check",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # The apps depend one way, each only on those listed before it (see
     # docs/architecture.md); ready() runs in this order, so kinds of email are
     # registered before the apps above extend them.
@@ -53,6 +82,7 @@ INSTALLED_APPS = [
     "clients",
     "booking",
     "assessments",
+    "staff",
     "office",
 ]
 
@@ -69,7 +99,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Which second factor this session proved (request.user.is_verified()), then
+    # the office's own rules: idle staff sessions end, no office page without a
+    # second factor (staff/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.staff_idle_timeout_middleware",
+    "staff.middleware.SecondFactorRequiredMiddleware",
     "booking.middleware.practitioner_timezone_middleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes counts failed logins before any other backend checks a password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -185,11 +229,46 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # (or mailgun, amazon_ses, brevo, ...) and its settings as JSON, e.g.
 # ANYMAIL_SETTINGS={"POSTMARK_SERVER_TOKEN": "..."}.
 ANYMAIL = env.json("ANYMAIL_SETTINGS", default={})
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Scales <hello@localhost>")
+# Mail from localhost or a reserved domain is refused or filed as spam: production
+# must send from the practice's own address.
+if DEBUG:
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Scales <hello@localhost>")
+else:
+    DEFAULT_FROM_EMAIL = required_in_production(
+        "DEFAULT_FROM_EMAIL",
+        real_sender,
+        "Set DEFAULT_FROM_EMAIL to the practice's own sender address, "
+        "e.g. Maya van Dijk <hello@yourpractice.com>",
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Domain of the Message-ID of every email (stable per outbox row, so a resend is
 # recognised as the same message by mail clients).
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="scales.localhost")
+
+# --- Staff accounts (staff/) -------------------------------------------------
+# A staff session ends after this many idle minutes, and when the browser closes.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+# Wrong passwords for one username from one address before that pair is locked.
+AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", default=15))
+# Username and address together: typing her username elsewhere cannot lock her out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same forwarded-address rule as the public limits (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "clients.visitors.request_ip"
+AXES_LOCKOUT_CALLABLE = "staff.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A lockout lasts its 15 minutes from the fifth failure; more tries do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-in events are listed in the office's security log, not in axes' own admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Authenticator apps show the practice's name next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Scales")
+# A password reset link works this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_MINUTES", default=60) * 60
+# Reset emails one account may be sent per hour, counted in the database.
+PASSWORD_RESETS_PER_HOUR = env.int("PASSWORD_RESETS_PER_HOUR", default=3)
+LOGIN_URL = "admin:login"
 
 # --- Passwords, i18n, time ----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -267,7 +346,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Lockouts are recorded as sign-in events (staff/); axes' per-login lines are noise.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Scales -------------------------------------------------------------------

@@ -18,6 +18,8 @@ health = HealthCheckView.as_view(
 
 urlpatterns = [
     path("health/", health, name="health"),
+    # The sign-in's second step and password reset, before the admin's catch-all.
+    path("admin/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("intake/", include("assessments.urls")),
     path("", include("clients.urls")),

@@ -22,6 +22,7 @@ from booking.models import AvailabilityRule
 from practice.celery import app as celery_app
 
 from .factories import PractitionerFactory, SessionTypeFactory
+from .staff.helpers import sign_in
 
 # Tasks queued by code under test go to an in-process broker, never to the
 # developer's var/broker queue; tests that need a real worker use Redis.
@@ -60,6 +61,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"] == "django.db.backends.sqlite3":
         folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture
+def office(client, maya):
+    """A test client signed in as Maya, second factor proved: the office's pages open."""
+    sign_in(client, maya.user)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second factor every office page asks for."""
+    sign_in(client, admin_user)
+    return client
 
 
 @pytest.fixture

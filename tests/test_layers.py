@@ -9,7 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ("practice", "office", "assessments", "booking", "clients", "notifications", "lib")
+PACKAGES = (
+    "practice",
+    "office",
+    "staff",
+    "assessments",
+    "booking",
+    "clients",
+    "notifications",
+    "lib",
+)
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

@@ -12,17 +12,12 @@ from assessments.models import Intake
 
 from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory, IntakeFactory, UserFactory
+from ..staff.helpers import sign_in
 from .helpers import stored_answers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 ANA_HOPE = "<script>alert('x')</script> Fewer fights about money"
-
-
-@pytest.fixture
-def office(client, maya):
-    client.force_login(maya.user)
-    return client
 
 
 def complete(intake, *, urgent=False, **answers):
@@ -124,7 +119,7 @@ def test_it_shows_the_report_to_the_practitioner_only(client, ana_intake):
     assert client.get(url).status_code == 302
     assistant = UserFactory(username="assistant", is_superuser=False)
     assistant.user_permissions.add(Permission.objects.get(codename="view_booking"))
-    client.force_login(assistant)
+    sign_in(client, assistant)
     assert client.get(url).status_code == 403
 
 
@@ -150,7 +145,7 @@ def test_it_builds_the_report_in_a_fixed_number_of_queries(office, couple_intake
         complete(IntakeFactory(booking=other), urgent=hours % 3 == 0)
     many = count_report_queries(office, booking)
 
-    assert few == many == 5  # session, user, practitioner (admin clock), booking, intakes
+    assert few == many == 6  # session, user, second factor, practitioner (clock), booking, intakes
 
 
 # --- The booking pages ---------------------------------------------------------

@@ -32,7 +32,7 @@ def booking(assessment):
     )
 
 
-KINDS = [kind.name for kind in kinds_all()]
+KINDS = [kind.name for kind in kinds_all() if kind.subject_type == "booking"]
 
 
 def render_email(email: OutboundEmail):

@@ -19,6 +19,7 @@ from notifications.models import OutboundEmail
 from ..clock import NOW, TUESDAY_9
 from ..emails import rendered
 from ..factories import BookingFactory, ClientFactory
+from ..staff.helpers import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
@@ -518,7 +519,7 @@ def test_it_moves_a_cached_picker_on_with_the_clock(client, assessment, time_mac
 def test_it_reflects_new_hours_from_the_office_in_a_cached_picker(client, assessment, maya):
     slot = 'value="2026-03-03T08:00:00+00:00"'
     assert slot in client.get("/book/assessment-call/?tz=UTC").content.decode()
-    client.force_login(maya.user)
+    sign_in(client, maya.user)
     rules = list(maya.availability_rules.all())
     data = {
         "user": maya.user.pk,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ..factories import BookingFactory, ClientFactory
+from ..staff.helpers import sign_in
 
 # Tuesday 7 July 2026, 09:00 in Amsterdam (summer time) but 07:00 in UTC: a list that shows
 # 9 a.m. is on the practitioner's clock.
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def office(client, maya):
-    client.force_login(maya.user)
+    sign_in(client, maya.user)
     return client
 
 

@@ -9,12 +9,6 @@ pytestmark = pytest.mark.django_db
 OFFICE_POLICY = {**STRICT_POLICY, "style-src": {"'self'", "'unsafe-inline'"}}
 
 
-@pytest.fixture
-def office(client, maya):
-    client.force_login(maya.user)
-    return client
-
-
 def test_it_allows_the_office_inline_styles_and_nothing_more(office):
     for url in ("/admin/", "/admin/booking/booking/", "/admin/notifications/outboundemail/"):
         response = office.get(url)
