@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # the same as in pyproject's dev extra: an older uv cannot read a newer uv.lock.
 UV_REQUIREMENT := uv>=0.13,<0.14
 
-.PHONY: run test bench lint typecheck format install lock clean
+.PHONY: run otp test bench lint typecheck format install lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Scales needs Python 3.11 or newer"'
@@ -34,6 +34,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+
+# The demo practitioner's current second-factor code, while `make run` is going.
+otp: $(STAMP)
+	$(BIN)/python manage.py demo_code
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
