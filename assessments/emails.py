@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,12 @@ def questionnaire_context(email: OutboundEmail, booking: Booking) -> dict[str, A
         **booking_emails.booking_email_context(email, booking),
         **intake_link_context(email, booking),
     }
+
+
+def urgent_alert_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
+    """The booking's context, with the link going straight to the questionnaire report."""
+    report = settings.SITE_URL + reverse("admin:assessments_intake_report", args=[booking.pk])
+    return {**booking_emails.booking_email_context(email, booking), "report_url": report}
 
 
 def nudge_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
@@ -119,7 +126,7 @@ def assessment_emails_register() -> None:
             subject_line="Please look at a questionnaire soon",
             recipients=booking_emails.practitioner_of,
             version=booking_emails.once,
-            context=booking_emails.booking_email_context,
+            context=urgent_alert_context,
             to_practitioner=True,
         ),
     ):

@@ -90,6 +90,9 @@ class Intake(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the practitioner marked the booking's report read: an urgent flag leaves
+    # her Today page then, and the report stops waiting.
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

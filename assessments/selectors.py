@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from booking.models import Booking
@@ -116,3 +116,27 @@ def intake_summary(booking: Booking) -> str:
     if getattr(booking, "intake_started"):  # noqa: B009
         return "in_progress"
     return "not_started"
+
+
+def _unreviewed_since(moment: str) -> Q:
+    return Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=F(moment))
+
+
+def intakes_urgent_unreviewed() -> QuerySet[Intake]:
+    """Questionnaires with a safety answer the practitioner has not yet marked read."""
+    return (
+        Intake.objects.filter(Q(urgent=True) & _unreviewed_since("urgent_at"))
+        .exclude(booking__status=Booking.Status.CANCELLED)
+        .select_related("client", "booking")
+        .order_by("urgent_at")
+    )
+
+
+def intakes_awaiting_review() -> QuerySet[Intake]:
+    """Sent questionnaires the practitioner has not read since they were sent, oldest first."""
+    return (
+        Intake.objects.filter(Q(submitted_at__isnull=False) & _unreviewed_since("submitted_at"))
+        .exclude(booking__status=Booking.Status.CANCELLED)
+        .select_related("client", "booking")
+        .order_by("submitted_at")
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import Booking, SessionType
@@ -444,3 +445,15 @@ def intake_code_check(*, intake_id: int, typed: str, now: datetime | None = None
     logger.info("intake %s: wrong code, try %s", intake_id, row.attempts)
     tries_left = codes.CODE_ATTEMPTS - row.attempts
     return CodeCheck("wrong" if tries_left else "locked", tries_left)
+
+
+@transaction.atomic
+def intake_report_review(*, booking_id: int, now: datetime) -> int:
+    """Mark what the practitioner saw of a booking's questionnaires as read; return how many.
+
+    Sent questionnaires and urgent unsent ones. One sent after this waits for its own
+    review (``selectors.intakes_awaiting_review`` compares the two moments).
+    """
+    return Intake.objects.filter(
+        Q(submitted_at__isnull=False) | Q(urgent=True), booking_id=booking_id
+    ).update(reviewed_at=now)

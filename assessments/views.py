@@ -324,9 +324,24 @@ def intake_report(request, booking_id: int, admin_context: dict | None = None):
         "intakes": intakes,
         "report": report.booking_report(respondents, is_couple=booking.is_couple),
         "formulas": report.formulas(),
+        "read_at": _read_at(intakes),
         "title": f"Questionnaire report: {booking.client.name if booking.client else booking}",
     }
     return render(request, "admin/assessments/report.html", context)
+
+
+def _read_at(intakes: list[Intake]):
+    """Return when the practitioner last marked the report read, if nothing came since."""
+    moments = [intake.reviewed_at for intake in intakes if intake.submitted_at or intake.urgent]
+    if not moments or None in moments:
+        return None
+    read_at = min(moments)
+    newer = any(
+        (intake.submitted_at and intake.submitted_at > read_at)
+        or (intake.urgent_at and intake.urgent_at > read_at)
+        for intake in intakes
+    )
+    return None if newer else read_at
 
 
 def _respondent(booking: Booking, intake: Intake) -> report.Respondent:

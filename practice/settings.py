@@ -60,7 +60,7 @@ else:
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "office.admin_apps.OfficeAdminConfig",  # Django's admin with the practice's own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

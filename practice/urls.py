@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-admin.site.site_header = "Scales"
-admin.site.site_title = "Scales"
-admin.site.index_title = "Your practice"
-
 # For the host's monitoring: 200 when everything works, 500 naming what does not.
 health = HealthCheckView.as_view(
     checks=[

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from assessments import views
 from assessments.models import Instrument, Intake
 from assessments.selectors import STATUS_LABELS, intake_summary
+from assessments.services import intake_report_review
 from booking.models import Booking
 
 
@@ -115,8 +119,23 @@ class IntakeAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.report_view),
                 name="assessments_intake_report",
             ),
+            path(
+                "report/<int:booking_id>/read/",
+                self.admin_site.admin_view(self.report_read_view),
+                name="assessments_intake_report_read",
+            ),
             *super().get_urls(),
         ]
+
+    def report_read_view(self, request, booking_id: int):
+        """Mark the report read (a POST from its page): it leaves Today's lists."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("assessments.view_intake"):
+            raise PermissionDenied
+        if intake_report_review(booking_id=booking_id, now=timezone.now()):
+            messages.success(request, _("Marked as read."))
+        return redirect("admin:index")
 
     def report_view(self, request, booking_id: int):
         return views.intake_report(

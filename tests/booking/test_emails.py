@@ -93,10 +93,12 @@ def test_it_attaches_a_valid_calendar_file_to_the_confirmation(booking):
     assert "/b/" not in calendar.replace("\r\n ", "")  # unfolded
 
 
-def test_it_links_the_practitioners_alert_to_the_office_not_the_answers(booking):
+def test_it_links_the_practitioners_alert_to_the_report_not_the_answers(booking):
     message = render_email(email_of("urgent_alert", booking))
     assert message.to == ["maya@example.com"]
-    assert f"/admin/booking/booking/{booking.pk}/change/" in message.body
+    report = f"https://book.example.com/admin/assessments/intake/report/{booking.pk}/"
+    assert report in message.body
+    assert f'href="{report}"' in message.alternatives[0].content
     assert "Priya" not in message.subject
 
 

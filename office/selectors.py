@@ -1,0 +1,168 @@
+"""What the office's Today page shows, in a fixed number of queries whatever the practice's size.
+
+Urgent things first (safety answers not yet read, emails that failed, a stalled
+email sweep, missing support resources), then the sessions of today and the next
+seven days, the questionnaires waiting to be read, and the last 90 days' funnel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from assessments.models import Intake
+from assessments.selectors import (
+    bookings_with_intake_summary,
+    intake_summary,
+    intakes_awaiting_review,
+    intakes_urgent_unreviewed,
+)
+from booking.models import Booking, Practitioner, SessionType
+from notifications.health import SWEEP_STALE_AFTER
+from notifications.models import OutboundEmail
+from notifications.selectors import outbox_last_sweep
+
+# How many rows each list shows; the page says how many more there are.
+LIST_LIMIT = 20
+UPCOMING_DAYS = 7
+FUNNEL_DAYS = 90
+LIVE = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW,
+        Booking.Status.NOT_A_FIT)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    booking: Booking
+    questionnaire: str  # intake_summary: none, not_started, in_progress, completed, urgent
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    sessions: list[SessionRow]
+
+
+@dataclass(frozen=True)
+class Funnel:
+    calls_booked: int
+    calls_attended: int
+    not_a_fit: int
+    no_show: int
+    sessions_after: int
+
+    @property
+    def steps(self) -> list[tuple[str, int]]:
+        return [
+            ("Free calls booked", self.calls_booked),
+            ("Attended", self.calls_attended),
+            ("Not a fit", self.not_a_fit),
+            ("No-show", self.no_show),
+            ("Booked a session afterwards", self.sessions_after),
+        ]
+
+
+@dataclass(frozen=True)
+class Today:
+    now: datetime
+    urgent: list[Intake]
+    failed_emails: int
+    emails_stalled_since: datetime | None
+    emails_never_sent: bool
+    support_resources_missing: bool
+    days: list[Day]
+    reports_waiting: list[Intake]
+    reports_waiting_total: int
+    funnel: Funnel
+
+    @property
+    def nothing_urgent(self) -> bool:
+        return not (
+            self.urgent
+            or self.failed_emails
+            or self.emails_stalled_since
+            or self.emails_never_sent
+            or self.support_resources_missing
+        )
+
+
+def today_for(practitioner: Practitioner | None, *, now: datetime) -> Today:
+    """Return everything the Today page shows, in the practitioner's own days."""
+    zone = ZoneInfo(practitioner.time_zone if practitioner else "UTC")
+    last_sweep = outbox_last_sweep()
+    stalled = last_sweep is not None and now - last_sweep > SWEEP_STALE_AFTER
+    waiting = intakes_awaiting_review()
+    return Today(
+        now=now,
+        urgent=list(intakes_urgent_unreviewed()[:LIST_LIMIT]),
+        failed_emails=OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
+        emails_stalled_since=last_sweep if stalled else None,
+        emails_never_sent=last_sweep is None and _emails_due(now),
+        support_resources_missing=practitioner is not None
+        and not practitioner.support_resources.strip(),
+        days=_upcoming_days(now, zone),
+        reports_waiting=list(waiting[:LIST_LIMIT]),
+        reports_waiting_total=waiting.count(),
+        funnel=_funnel(now),
+    )
+
+
+def _emails_due(now: datetime) -> bool:
+    return OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SCHEDULED, due_at__lte=now
+    ).exists()
+
+
+def _upcoming_days(now: datetime, zone: ZoneInfo) -> list[Day]:
+    """Today and the next UPCOMING_DAYS days in the practitioner's zone, one query."""
+    first = now.astimezone(zone).date()
+    start = datetime.combine(first, datetime.min.time(), zone)
+    end = datetime.combine(first + timedelta(days=UPCOMING_DAYS + 1), datetime.min.time(), zone)
+    bookings = bookings_with_intake_summary(
+        Booking.objects.filter(start_at__gte=start, start_at__lt=end, status__in=LIVE)
+        .select_related("client", "session_type")
+        .order_by("start_at")
+    )
+    days: dict[date, list[SessionRow]] = {
+        first + timedelta(days=n): [] for n in range(UPCOMING_DAYS + 1)
+    }
+    for booking in bookings:
+        days[booking.start_at.astimezone(zone).date()].append(
+            SessionRow(booking=booking, questionnaire=intake_summary(booking))
+        )
+    return [Day(day=day, sessions=rows) for day, rows in days.items()]
+
+
+def _funnel(now: datetime) -> Funnel:
+    """Free calls of the last FUNNEL_DAYS days, what became of them, and who booked on."""
+    since = now - timedelta(days=FUNNEL_DAYS)
+    later_session = Booking.objects.filter(
+        client=OuterRef("client"),
+        session_type__kind=SessionType.Kind.SESSION,
+        start_at__gt=OuterRef("start_at"),
+        status__in=LIVE,
+    )
+    calls = Booking.objects.filter(
+        session_type__kind=SessionType.Kind.ASSESSMENT,
+        start_at__gte=since,
+        start_at__lt=now,
+        status__in=LIVE,
+    )
+    counts = calls.aggregate(
+        booked=Count("pk"),
+        attended=Count(
+            "pk", filter=Q(status__in=(Booking.Status.COMPLETED, Booking.Status.NOT_A_FIT))
+        ),
+        not_a_fit=Count("pk", filter=Q(status=Booking.Status.NOT_A_FIT)),
+        no_show=Count("pk", filter=Q(status=Booking.Status.NO_SHOW)),
+        booked_on=Count("pk", filter=Exists(later_session)),
+    )
+    return Funnel(
+        calls_booked=counts["booked"],
+        calls_attended=counts["attended"],
+        not_a_fit=counts["not_a_fit"],
+        no_show=counts["no_show"],
+        sessions_after=counts["booked_on"],
+    )

@@ -1,0 +1,31 @@
+"""The practice's admin site: Today as its first page, Django's user pages for superusers only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from .selectors import today_for
+
+
+class OfficeSite(admin.AdminSite):
+    site_header = "Scales"
+    site_title = "Scales"
+    index_title = "Today"
+    # The stock "View site" link opens the booking pages, which clients see.
+    site_url = "/"
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        """Today: what needs her first, then the week's sessions and what waits to be read."""
+        # Loaded (and cached on the user) by the middleware that sets her time zone.
+        practitioner = getattr(request.user, "practitioner", None)
+        context = {
+            **self.each_context(request),
+            "title": "Today",
+            "today": today_for(practitioner, now=timezone.now()),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/today.html", context)
