@@ -46,7 +46,8 @@ def demo_seed(*, password: str) -> DemoResult:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=DEMO_USERNAME,
-        defaults={"is_staff": True, "is_superuser": True, "email": "maya@example.com"},
+        # Staff, not superuser: the office grants her the practice's pages (office.services).
+        defaults={"is_staff": True, "is_superuser": False, "email": "maya@example.com"},
     )
     if created:
         user.set_password(password)

@@ -22,6 +22,7 @@ from notifications.selectors import emails_about
 from notifications.services import emails_forget
 
 from .emails import emails_table
+from .notes import BookingNoteInline, NotesSaving
 from .questionnaires import booking_questionnaire_detail, booking_questionnaire_status
 
 
@@ -132,7 +133,7 @@ class QuestionnaireFilter(admin.SimpleListFilter):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(NotesSaving, admin.ModelAdmin):
     list_display = (
         "start_at",
         "client",
@@ -150,6 +151,7 @@ class BookingAdmin(admin.ModelAdmin):
         ("start_at", admin.DateFieldListFilter),
     )
     date_hierarchy = "start_at"
+    inlines = [BookingNoteInline]
     search_fields = ("client__name", "client__email", "partner_name")
     list_select_related = ("client", "session_type")
     ordering = ("-start_at",)

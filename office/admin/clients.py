@@ -10,6 +10,7 @@ from clients.models import Client
 from notifications.selectors import emails_to_client
 
 from .emails import emails_table
+from .notes import ClientNoteInline, NotesSaving
 from .questionnaires import report_url
 
 
@@ -53,7 +54,7 @@ class IntakeInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(NotesSaving, admin.ModelAdmin):
     list_display = ("name", "email", "status", "time_zone", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "email")
@@ -64,7 +65,7 @@ class ClientAdmin(admin.ModelAdmin):
         "updated_at",
         "emails",
     )
-    inlines = [BookingInline, IntakeInline]
+    inlines = [ClientNoteInline, BookingInline, IntakeInline]
 
     @admin.display(description=_("emails"))
     def emails(self, obj):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments.demo import demo_intakes_seed
 from booking.demo import demo_seed
 from office.demo import DEMO_RECOVERY_CODES, demo_second_factor_seed
+from office.services import practitioner_access_grant
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         result = demo_seed(password=password)
         demo_intakes_seed()
         user = get_user_model().objects.get(username=result.username)
+        practitioner_access_grant(user=user)
         second_factor_created = demo_second_factor_seed(user=user)
         if result.created or second_factor_created:
             self.stdout.write(self.style.SUCCESS("Demo practice created."))
