@@ -64,13 +64,20 @@ class Intake(models.Model):
     booking = models.ForeignKey("booking.Booking", on_delete=models.CASCADE, related_name="intakes")
     # Erasing a person erases their answers, and nobody else's.
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="intakes")
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="intakes")
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="intakes",
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
     current_section = models.PositiveSmallIntegerField(
-        _("current section"), default=0, help_text=_("Where the person resumes, counted from 0.")
+        _("current section"),
+        default=0,
+        help_text=_("The part of the questionnaire they see when they come back."),
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     urgent = models.BooleanField(

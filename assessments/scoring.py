@@ -5,7 +5,7 @@ answers map item keys to stored values. Balance answers run from -2 to 2:
 negative leans toward the person answering ("me"), positive toward their
 partner. Impact and strength answers run from 0 to 4; safety answers are
 "yes", "no" or "prefer_not". Unanswered items and "prefer_not" are left out
-of every mean, and a score with nothing to average is None, never 0.
+of every mean, and a score with nothing to average is left empty ("not answered"), never 0.
 
 Every balance question asks who has *more* of something that gives say
 (money, time, an easier exit), so a lean toward a person means the power in

@@ -104,7 +104,10 @@ class SessionType(models.Model):
         SESSION = "session", _("Session for returning clients")
 
     practitioner = models.ForeignKey(
-        Practitioner, on_delete=models.CASCADE, related_name="session_types"
+        Practitioner,
+        verbose_name=_("offered by"),
+        on_delete=models.CASCADE,
+        related_name="session_types",
     )
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), unique=True)
@@ -155,8 +158,8 @@ class SessionType(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        verbose_name = _("session type")
-        verbose_name_plural = _("session types")
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
         ordering = ["position", "name"]
         constraints = [
             models.CheckConstraint(
@@ -300,9 +303,11 @@ class Booking(models.Model):
         COUPLE = "couple", _("Couple")
 
     practitioner = models.ForeignKey(
-        Practitioner, on_delete=models.PROTECT, related_name="bookings"
+        Practitioner, verbose_name=_("with"), on_delete=models.PROTECT, related_name="bookings"
     )
-    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="bookings")
+    session_type = models.ForeignKey(
+        SessionType, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="bookings"
+    )
     client = models.ForeignKey(
         "clients.Client",
         on_delete=models.PROTECT,
