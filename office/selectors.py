@@ -1,4 +1,4 @@
-"""What the office's Today page shows, in a fixed number of queries whatever the practice's size.
+"""What the office's Today and Calendar pages show, in a fixed number of queries at any size.
 
 Urgent things first (safety answers not yet read, emails that failed, a stalled
 email sweep, missing support resources), then the sessions of today and the next
@@ -20,10 +20,18 @@ from assessments.selectors import (
     intakes_awaiting_review,
     intakes_urgent_unreviewed,
 )
-from booking.models import Booking, Practitioner, SessionType
+from booking.models import (
+    AvailabilityOverride,
+    AvailabilityRule,
+    Booking,
+    Practitioner,
+    SessionType,
+)
 from notifications.health import SWEEP_STALE_AFTER
 from notifications.models import OutboundEmail
 from notifications.selectors import outbox_last_sweep
+
+from .calendar import CalendarDay, Change, week_days
 
 # How many rows each list shows; the page says how many more there are.
 LIST_LIMIT = 20
@@ -166,3 +174,46 @@ def _funnel(now: datetime) -> Funnel:
         no_show=counts["no_show"],
         sessions_after=counts["booked_on"],
     )
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    days: list[CalendarDay]
+
+    @property
+    def earlier(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def later(self) -> date:
+        return self.monday + timedelta(days=7)
+
+
+def calendar_week(practitioner: Practitioner, *, monday: date) -> Week:
+    """Return one week of her calendar, in her zone, in three queries."""
+    zone = ZoneInfo(practitioner.time_zone)
+    sunday = monday + timedelta(days=6)
+    weekly = AvailabilityRule.objects.filter(practitioner=practitioner).values_list(
+        "weekday", "start_time", "end_time"
+    )
+    changes = [
+        Change(day=day, closed=kind == AvailabilityOverride.Kind.CLOSED, start=s, end=e, note=note)
+        for day, kind, s, e, note in AvailabilityOverride.objects.filter(
+            practitioner=practitioner, date__range=(monday, sunday)
+        ).values_list("date", "kind", "start_time", "end_time", "note")
+    ]
+    start = datetime.combine(monday, datetime.min.time(), zone)
+    end = datetime.combine(sunday + timedelta(days=1), datetime.min.time(), zone)
+    bookings = bookings_with_intake_summary(
+        Booking.objects.filter(
+            practitioner=practitioner, start_at__gte=start, start_at__lt=end, status__in=LIVE
+        )
+        .select_related("client", "session_type")
+        .order_by("start_at")
+    )
+    rows = [
+        (booking.start_at.astimezone(zone).date(), SessionRow(booking, intake_summary(booking)))
+        for booking in bookings
+    ]
+    return Week(monday=monday, days=week_days(monday, weekly, changes, rows))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
+from . import views
 from .selectors import today_for
 
 
@@ -29,3 +31,13 @@ class OfficeSite(admin.AdminSite):
         }
         request.current_app = self.name
         return TemplateResponse(request, "admin/today.html", context)
+
+    def get_urls(self):
+        return [
+            path("calendar/", self.admin_view(self.calendar), name="calendar"),
+            *super().get_urls(),
+        ]
+
+    def calendar(self, request: HttpRequest) -> TemplateResponse:
+        request.current_app = self.name
+        return views.calendar_view(request, admin_context=self.each_context(request))

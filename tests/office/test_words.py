@@ -57,7 +57,11 @@ def practice(maya, assessment, single_session):
 
 def office_pages(booking) -> list[str]:
     """Every list, add and change page she can open, the report and each email preview."""
-    pages = ["/admin/", reverse("admin:assessments_intake_report", args=[booking.pk])]
+    pages = [
+        "/admin/",
+        reverse("admin:calendar"),
+        reverse("admin:assessments_intake_report", args=[booking.pk]),
+    ]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         pages.append(reverse("admin:{}_{}_changelist".format(*info)))
