@@ -398,10 +398,13 @@ def _timed_emails_queue(booking: Booking, now: datetime) -> None:
         emails_queue("follow_up", booking, due_at=follow_up_due)
 
 
-def booking_emails_confirmed(booking: Booking, *, now: datetime) -> None:
-    """Queue the confirmation, the practitioner's alert and the booking's timed emails."""
+def booking_emails_confirmed(
+    booking: Booking, *, now: datetime, by_practitioner: bool = False
+) -> None:
+    """Queue the confirmation, the practitioner's alert (unless she booked it) and timed emails."""
     emails_queue("confirmation", booking, due_at=now)
-    emails_queue("new_booking_alert", booking, due_at=now)
+    if not by_practitioner:
+        emails_queue("new_booking_alert", booking, due_at=now)
     _timed_emails_queue(booking, now)
 
 
@@ -423,10 +426,14 @@ def booking_emails_rescheduled(booking: Booking, *, now: datetime) -> None:
     _timed_emails_queue(booking, now)
 
 
-def booking_emails_cancelled(booking: Booking, *, now: datetime, by_practitioner: bool) -> None:
-    """Drop the timed emails, tell everyone on the booking and, if a client cancelled, you."""
+def booking_emails_cancelled(
+    booking: Booking, *, now: datetime, by_practitioner: bool, tell_client: bool = True
+) -> None:
+    """Drop the timed emails, tell everyone on the booking (unless she chose not to) and,
+    if a client cancelled, you."""
     emails_cancel_timed(subject_type=SUBJECT, subject_id=booking.pk, reason="booking cancelled")
-    emails_queue("cancelled", booking, due_at=now)
+    if tell_client:
+        emails_queue("cancelled", booking, due_at=now)
     if not by_practitioner:
         emails_queue("cancellation_alert", booking, due_at=now)
 

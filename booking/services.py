@@ -9,6 +9,7 @@ itself is serialised (IMMEDIATE mode, see settings).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
@@ -20,13 +21,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients.models import Client
 from clients.selectors import client_id_by_email
 from clients.services import client_get_or_create_for_booking
 from lib.errors import DomainError
 
 from . import emails, events, slots
 from .models import Booking, Practitioner, SessionType
-from .selectors import booking_can_change, client_is_returning, slot_engine_inputs
+from .selectors import (
+    booking_can_change,
+    client_is_returning,
+    live_bookings_q,
+    slot_engine_inputs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -458,8 +465,13 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Booking:
-    """Cancel a booking; clients may do so until the cut-off, the practitioner any time."""
+def booking_cancel(
+    *, booking: Booking, by_practitioner: bool = False, tell_client: bool = True
+) -> Booking:
+    """Cancel a booking; clients may do so until the cut-off, the practitioner any time.
+
+    She may choose not to email the client (she told them herself).
+    """
     now = timezone.now()
     booking = _lock_booking(booking)
     if booking.status == Booking.Status.CANCELLED:
@@ -470,7 +482,12 @@ def booking_cancel(*, booking: Booking, by_practitioner: bool = False) -> Bookin
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
-    emails.booking_emails_cancelled(booking, now=now, by_practitioner=by_practitioner)
+    emails.booking_emails_cancelled(
+        booking,
+        now=now,
+        by_practitioner=by_practitioner,
+        tell_client=tell_client or not by_practitioner,
+    )
     events.booking_cancelled.send(
         events.BookingCancelled(booking=booking, by_practitioner=by_practitioner, now=now)
     )
@@ -512,3 +529,132 @@ def booking_holds_purge(*, older_than: timedelta = timedelta(hours=1)) -> int:
     cutoff = timezone.now() - older_than
     deleted, _ = Booking.objects.filter(status=Booking.Status.HELD, held_until__lt=cutoff).delete()
     return deleted
+
+
+# --- The practitioner's own bookings (the office) ------------------------------------
+
+
+def booking_outside_hours(*, session_type: SessionType, start: datetime) -> bool:
+    """Return whether ``start`` is outside her open times (ignoring other bookings and notice).
+
+    The office warns and asks her to confirm; it never refuses her own choice.
+    """
+    zone = session_type.practitioner.zone
+    day = start.astimezone(zone).date()
+    inputs = slot_engine_inputs(
+        session_type=session_type, now=start - timedelta(days=1), first_day=day, last_day=day
+    )
+    policy = inputs["policy"]
+    open_times = slots.free_slots(
+        **{
+            **inputs,
+            "busy": [],
+            "bookings_per_day": {},
+            "policy": dataclasses.replace(
+                policy, min_notice=timedelta(0), step=timedelta(minutes=5)
+            ),
+        }
+    )
+    return start not in open_times
+
+
+def _check_no_overlap(
+    *, practitioner: Practitioner, blocked: dict, now: datetime, exclude_booking_id: int | None
+) -> None:
+    """Refuse a time that overlaps another live booking, buffers included: never twice booked."""
+    overlapping = Booking.objects.filter(
+        live_bookings_q(now),
+        practitioner=practitioner,
+        blocked_start__lt=blocked["blocked_end"],
+        blocked_end__gt=blocked["blocked_start"],
+    )
+    if exclude_booking_id is not None:
+        overlapping = overlapping.exclude(pk=exclude_booking_id)
+    clash = overlapping.select_related("client").first()
+    if clash is not None:
+        local = clash.start_at.astimezone(practitioner.zone)
+        who = clash.client.name if clash.client else _("a held time")
+        raise SlotUnavailable(
+            _("That time overlaps %(who)s at %(time)s (with its buffer). Choose another time.")
+            % {"who": who, "time": f"{local:%H:%M}"},
+            code="taken",
+        )
+
+
+@transaction.atomic
+def booking_create_by_practitioner(
+    *,
+    session_type: SessionType,
+    client: Client,
+    start: datetime,
+    mode: str = Booking.Mode.INDIVIDUAL,
+    partner_name: str = "",
+    partner_email: str = "",
+) -> Booking:
+    """Book a client in from the office: any free time, outside her hours too.
+
+    The same calendar lock and the same no-overlap rule as the public pages, and
+    the same emails (confirmation, reminders, questionnaires), except her own alert.
+    """
+    now = timezone.now()
+    practitioner = _lock_practitioner(session_type.practitioner_id)
+    if start <= now:
+        raise SlotUnavailable(_("That time has already passed."), code="past")
+    blocked = _blocked_range(session_type, start)
+    _release_expired_holds(practitioner=practitioner, now=now, blocked=blocked)
+    _check_no_overlap(practitioner=practitioner, blocked=blocked, now=now, exclude_booking_id=None)
+    couple = mode == Booking.Mode.COUPLE
+    booking = Booking(
+        practitioner=practitioner,
+        session_type=session_type,
+        client=client,
+        client_time_zone=client.time_zone,
+        status=Booking.Status.CONFIRMED,
+        mode=mode,
+        partner_name=partner_name if couple else "",
+        partner_email=partner_email if couple else "",
+        confirmed_at=now,
+        **blocked,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
+    practitioner_calendar_touch(practitioner_id=practitioner.pk)
+    emails.booking_emails_confirmed(booking, now=now, by_practitioner=True)
+    events.booking_confirmed.send(events.BookingConfirmed(booking=booking, now=now))
+    return booking
+
+
+@transaction.atomic
+def booking_move_by_practitioner(*, booking: Booking, new_start: datetime) -> Booking:
+    """Move a booking from the office: no cut-off, outside her hours too, never overlapping."""
+    now = timezone.now()
+    booking = _lock_booking(booking)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingError(_("Only confirmed bookings can be moved."), code="not_confirmed")
+    if new_start == booking.start_at:
+        return booking
+    if new_start <= now:
+        raise SlotUnavailable(_("That time has already passed."), code="past")
+    blocked = _blocked_range(booking.session_type, new_start)
+    _release_expired_holds(practitioner=booking.practitioner, now=now, blocked=blocked)
+    _check_no_overlap(
+        practitioner=booking.practitioner, blocked=blocked, now=now, exclude_booking_id=booking.pk
+    )
+    previous_start = booking.start_at
+    for field, value in blocked.items():
+        setattr(booking, field, value)
+    booking.sequence += 1
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
+    practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
+    emails.booking_emails_rescheduled(booking, now=now)
+    events.booking_rescheduled.send(
+        events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
+    )
+    return booking

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -35,9 +36,16 @@ class OfficeSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("calendar/", self.admin_view(self.calendar), name="calendar"),
+            path("calendar/book/", self.admin_view(self.book_client), name="book_client"),
             *super().get_urls(),
         ]
 
     def calendar(self, request: HttpRequest) -> TemplateResponse:
         request.current_app = self.name
         return views.calendar_view(request, admin_context=self.each_context(request))
+
+    def book_client(self, request: HttpRequest):
+        request.current_app = self.name
+        if not request.user.has_perm("booking.add_booking"):
+            raise PermissionDenied
+        return views.book_client_view(request, admin_context=self.each_context(request))

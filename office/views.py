@@ -1,15 +1,27 @@
-"""The office's own pages beside the admin's: the calendar."""
+"""The office's own pages beside the admin's: the calendar, booking a client in, moving, cancelling."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from booking.models import Booking
+from booking.services import (
+    BookingError,
+    booking_cancel,
+    booking_create_by_practitioner,
+    booking_move_by_practitioner,
+    booking_outside_hours,
+)
+
 from .calendar import week_start
+from .forms import BookClientForm, CancelForm, WhenForm
 from .selectors import calendar_week
 
 
@@ -31,3 +43,104 @@ def calendar_view(request: HttpRequest, *, admin_context: dict) -> TemplateRespo
         "this_week": week_start(today),
     }
     return TemplateResponse(request, "admin/calendar.html", context)
+
+
+def _book_or_move(
+    request: HttpRequest, form: WhenForm, action, admin_context: dict, template: str, extra: dict
+) -> HttpResponse:
+    """Validate, warn once when outside her hours, then call the service; errors stay on the page."""
+    if request.method == "POST" and form.is_valid():
+        session_type = form.cleaned_data.get("session_type") or extra["booking"].session_type
+        outside = booking_outside_hours(session_type=session_type, start=form.start)
+        if outside and not form.cleaned_data["outside_hours_ok"]:
+            form.add_error(
+                "outside_hours_ok",
+                "This is outside your working hours. Tick the box to book it anyway.",
+            )
+        else:
+            try:
+                booking = action(form)
+            except BookingError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("admin:booking_booking_change", booking.pk)
+    status = 400 if form.errors else 200
+    return TemplateResponse(
+        request, template, {**admin_context, "form": form, **extra}, status=status
+    )
+
+
+def book_client_view(request: HttpRequest, *, admin_context: dict) -> HttpResponse:
+    """Book a client in from the calendar, any time that is free."""
+    practitioner = getattr(request.user, "practitioner", None)
+    if practitioner is None:
+        raise PermissionDenied
+    initial = {"day": request.GET.get("day") or timezone.localdate()}
+    form = BookClientForm(request.POST or None, practitioner=practitioner, initial=initial)
+
+    def book(form: BookClientForm):
+        data = form.cleaned_data
+        booking = booking_create_by_practitioner(
+            session_type=data["session_type"],
+            client=data["email"],
+            start=form.start,
+            mode=data["mode"],
+            partner_name=data["partner_name"],
+            partner_email=data["partner_email"],
+        )
+        messages.success(request, f"Booked. {booking.client.name} gets the confirmation by email.")
+        return booking
+
+    return _book_or_move(
+        request, form, book, admin_context, "admin/book_client.html", {"title": "Book a client in"}
+    )
+
+
+def booking_move_view(
+    request: HttpRequest, booking_id: int, *, admin_context: dict
+) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.select_related("client", "session_type"), pk=booking_id
+    )
+    practitioner = booking.practitioner
+    local = booking.start_at.astimezone(practitioner.zone)
+    form = WhenForm(
+        request.POST or None,
+        practitioner=practitioner,
+        initial={"day": local.date(), "time": local.time()},
+    )
+
+    def move(form: WhenForm):
+        moved = booking_move_by_practitioner(booking=booking, new_start=form.start)
+        messages.success(request, "Moved. The client gets the new time by email.")
+        return moved
+
+    return _book_or_move(
+        request,
+        form,
+        move,
+        admin_context,
+        "admin/booking_move.html",
+        {"title": "Move this booking", "booking": booking, "current": local},
+    )
+
+
+def booking_cancel_view(
+    request: HttpRequest, booking_id: int, *, admin_context: dict
+) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.select_related("client", "session_type"), pk=booking_id
+    )
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        booking_cancel(
+            booking=booking, by_practitioner=True, tell_client=form.cleaned_data["tell_client"]
+        )
+        told = " The client is told by email." if form.cleaned_data["tell_client"] else ""
+        messages.success(request, f"Cancelled; the time is free again.{told}")
+        return redirect("admin:booking_booking_change", booking.pk)
+    return TemplateResponse(
+        request,
+        "admin/booking_cancel.html",
+        {**admin_context, "title": "Cancel this booking", "form": form, "booking": booking},
+    )

@@ -4,7 +4,9 @@ Times in these pages are shown in the practitioner's zone (see middleware).
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,7 @@ from booking.models import (
 from notifications.selectors import emails_about
 from notifications.services import emails_forget
 
+from .. import views as office_views
 from .emails import emails_table
 from .notes import BookingNoteInline, NotesSaving
 from .questionnaires import booking_questionnaire_detail, booking_questionnaire_status
@@ -194,8 +197,36 @@ class BookingAdmin(NotesSaving, admin.ModelAdmin):
     actions = ["mark_attended", "mark_no_show", "mark_not_a_fit", "cancel_bookings"]
 
     def has_add_permission(self, request):
-        # Bookings are made through the booking pages, which keep every rule.
+        # Bookings are made through the booking pages or the calendar's "Book a client
+        # in", which keep every rule; not through a raw form.
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:booking_id>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="booking_booking_move",
+            ),
+            path(
+                "<int:booking_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="booking_booking_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request, booking_id: int):
+        if not request.user.has_perm("booking.change_booking"):
+            raise PermissionDenied
+        context = self.admin_site.each_context(request)
+        return office_views.booking_move_view(request, booking_id, admin_context=context)
+
+    def cancel_view(self, request, booking_id: int):
+        if not request.user.has_perm("booking.change_booking"):
+            raise PermissionDenied
+        context = self.admin_site.each_context(request)
+        return office_views.booking_cancel_view(request, booking_id, admin_context=context)
 
     def get_queryset(self, request):
         return bookings_with_intake_summary(super().get_queryset(request))

@@ -60,6 +60,9 @@ def office_pages(booking) -> list[str]:
     pages = [
         "/admin/",
         reverse("admin:calendar"),
+        reverse("admin:book_client"),
+        reverse("admin:booking_booking_move", args=[booking.pk]),
+        reverse("admin:booking_booking_cancel", args=[booking.pk]),
         reverse("admin:assessments_intake_report", args=[booking.pk]),
     ]
     for model, model_admin in admin.site._registry.items():
