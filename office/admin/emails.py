@@ -6,13 +6,16 @@ them in the practitioner's words, with a link to the booking each is about.
 
 from __future__ import annotations
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp
 from django.contrib import admin, messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from booking.models import Booking
 from clients.models import Client
@@ -97,8 +100,21 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return [
             path("preview/", preview, name="notifications_outboundemail_preview"),
             path("preview/<str:kind>/", preview, name="notifications_outboundemail_preview_kind"),
+            path(
+                "preview/<str:kind>/html/",
+                self.admin_site.admin_view(self.preview_html_view),
+                name="notifications_outboundemail_preview_html",
+            ),
             *super().get_urls(),
         ]
+
+    def preview_html_view(self, request, kind: str):
+        """The HTML of one preview alone, for the sandboxed frame on the preview page."""
+        try:
+            email, subject = demo_email(kind, request.user)
+        except UnknownKind:
+            raise Http404("No such email") from None
+        return email_html_response(render_email(email, subject).alternatives[0].content)
 
     def preview_view(self, request, kind: str | None = None):
         """Show every email as a client or the practitioner would see it, with demo data."""
@@ -121,6 +137,29 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 attachments=[name for name, _content, _type in message.attachments],
             )
         return TemplateResponse(request, "admin/notifications/outboundemail/preview.html", context)
+
+
+# An email's HTML, shown in a frame: its inline styles and data: images only, no script,
+# no form, no request anywhere, framed only by the office itself.
+EMAIL_FRAME_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "form-action": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [SELF],
+}
+
+
+@csp(EMAIL_FRAME_POLICY)
+@xframe_options_sameorigin
+def _email_html(html: str) -> HttpResponse:
+    return HttpResponse(html)
+
+
+def email_html_response(html: str) -> HttpResponse:
+    """Return an email's HTML as a page of its own, under EMAIL_FRAME_POLICY."""
+    return _email_html(html)
 
 
 def demo_email(kind_name: str, user) -> tuple[OutboundEmail, object]:

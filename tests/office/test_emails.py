@@ -40,6 +40,25 @@ def test_it_previews_every_email_in_the_office(office, kind):
     assert expected in response.content.decode() or kind.endswith("alert")
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_serves_each_previews_html_alone_under_a_policy_of_its_own(office, kind):
+    page = office.get(f"/admin/notifications/outboundemail/preview/{kind}/").content.decode()
+    url = f"/admin/notifications/outboundemail/preview/{kind}/html/"
+    assert f'sandbox src="{url}"' in page
+    response = office.get(url)
+    assert response.status_code == 200
+    assert "<p>" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "frame-ancestors 'self'" in policy
+    assert "script-src" not in policy  # none at all: default-src 'none' covers it
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_it_says_so_for_an_email_that_does_not_exist(office):
+    assert office.get("/admin/notifications/outboundemail/preview/nope/html/").status_code == 404
+
+
 def test_it_filters_the_log_and_sends_failed_ones_again(office, booking):
     failed = email_of("confirmation", booking)
     failed.status = OutboundEmail.Status.FAILED
