@@ -118,6 +118,7 @@ def assessment_emails_register() -> None:
             version=booking_emails.once,
             context=code_context,
             still_needed=code_still_needed,
+            keep_copy=False,  # the code opens the questionnaire: no copy outlives it
         ),
         EmailKind(
             name="urgent_alert",

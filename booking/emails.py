@@ -330,6 +330,7 @@ def booking_emails_register() -> None:
             version=per_request,
             context=verify_context,
             still_needed=verify_still_needed,
+            keep_copy=False,  # its link confirms the booking: no copy outlives it
         ),
         _kind(
             "rescheduled",

@@ -134,8 +134,17 @@ def outbox_send(email_id: int) -> str:
         message.send()
     except Exception as error:  # SMTP, network or provider API: the backend decides the type
         return _record_failure(email, error)
+    copy = (
+        {
+            "sent_subject": message.subject[:300],
+            "sent_text": message.body,
+            "sent_html": message.alternatives[0].content if message.alternatives else "",
+        }
+        if kind.keep_copy
+        else {}
+    )
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Status.SENT, sent_at=timezone.now(), last_error="", **copy
     )
     logger.info("email %s (%s) sent", email.pk, email.kind)
     return "sent"

@@ -72,6 +72,9 @@ class EmailKind:
     # Tied to the subject's time: dropped when the subject is moved or cancelled.
     timed: bool = False
     to_practitioner: bool = False
+    # Keep the message as sent in the log. Off for emails that carry a one-time
+    # secret (a password reset link, a code): a copy would outlive its use.
+    keep_copy: bool = True
     # For the office's preview: when this email would fall due for an example subject.
     preview_due: Callable[[Any], datetime] | None = None
     extenders: list[Callable[[OutboundEmail, Any], Context]] = field(

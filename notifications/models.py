@@ -39,6 +39,11 @@ class OutboundEmail(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempt_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The message exactly as it left, for the office's log; empty for kinds that
+    # carry a one-time secret (EmailKind.keep_copy), and for emails not yet sent.
+    sent_subject = models.CharField(_("subject as sent"), max_length=300, blank=True)
+    sent_text = models.TextField(_("text as sent"), blank=True)
+    sent_html = models.TextField(_("HTML as sent"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
 

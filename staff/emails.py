@@ -139,6 +139,7 @@ def staff_emails_register() -> None:
             context=password_reset_context,
             still_needed=password_reset_still_needed,
             to_practitioner=True,
+            keep_copy=False,  # the link sets a password: no copy outlives it
         ),
     ):
         kind_register(kind)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -54,6 +56,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "attempt_started_at",
         "sent_at",
         "created_at",
+        "as_sent",
     )
     fields = readonly_fields
     actions = ["send_again"]
@@ -101,12 +104,47 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             path("preview/", preview, name="notifications_outboundemail_preview"),
             path("preview/<str:kind>/", preview, name="notifications_outboundemail_preview_kind"),
             path(
+                "<int:email_id>/sent-html/",
+                self.admin_site.admin_view(self.sent_html_view),
+                name="notifications_outboundemail_sent_html",
+            ),
+            path(
                 "preview/<str:kind>/html/",
                 self.admin_site.admin_view(self.preview_html_view),
                 name="notifications_outboundemail_preview_html",
             ),
             *super().get_urls(),
         ]
+
+    def sent_html_view(self, request, email_id: int):
+        """The HTML of one email as it was sent, for the frame on its page."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        email = get_object_or_404(OutboundEmail.objects.only("sent_html"), pk=email_id)
+        if not email.sent_html:
+            raise Http404("No copy of this email")
+        return email_html_response(email.sent_html)
+
+    @admin.display(description=_("as sent"))
+    def as_sent(self, obj):
+        if obj.sent_subject or obj.sent_text:
+            frame = ""
+            if obj.sent_html:
+                url = reverse("admin:notifications_outboundemail_sent_html", args=[obj.pk])
+                frame = format_html(
+                    '<iframe title="The email as sent" sandbox src="{}" class="email-frame">'
+                    "</iframe>",
+                    url,
+                )
+            return format_html(
+                '<p><strong>{}</strong></p>{}<pre class="email-text">{}</pre>',
+                obj.sent_subject,
+                frame,
+                obj.sent_text,
+            )
+        if obj.status == OutboundEmail.Status.SENT:
+            return _("Not kept: it held a one-time link or code.")
+        return _("Not sent yet.")
 
     def preview_html_view(self, request, kind: str):
         """The HTML of one preview alone, for the sandboxed frame on the preview page."""

@@ -135,3 +135,43 @@ def test_it_finds_emails_by_the_clients_name(office, booking):
     email_row(other, "reminder", "someone@example.com", due_at=START)
     listing = office.get("/admin/notifications/outboundemail/?q=Priya").context["cl"].result_list
     assert [email.to_email for email in listing] == ["priya@example.com"]
+
+
+def test_it_keeps_each_email_as_sent_and_shows_it(office, booking, settings):
+    from notifications.delivery import outbox_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    email = email_of("confirmation", booking)
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.SENDING)
+    assert outbox_send(email.pk) == "sent"
+    email.refresh_from_db()
+    assert email.sent_subject.startswith("Booked: ")
+    assert "Priya" in email.sent_text
+    assert email.sent_html.startswith("<!doctype html>")
+
+    page = office.get(f"/admin/notifications/outboundemail/{email.pk}/change/").content.decode()
+    frame = f"/admin/notifications/outboundemail/{email.pk}/sent-html/"
+    assert f'sandbox src="{frame}"' in page
+    assert email.sent_subject in page
+    response = office.get(frame)
+    assert response.content.decode() == email.sent_html
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+
+
+def test_it_keeps_no_copy_of_an_email_with_a_one_time_secret(office, booking, settings):
+    from assessments.services import intake_code_send, intakes_create_for_booking
+    from notifications.delivery import outbox_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    intake = intakes_create_for_booking(booking=booking)[0]
+    intake_code_send(intake_id=intake.pk)
+    email = OutboundEmail.objects.get(kind="intake_code")
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.SENDING)
+    assert outbox_send(email.pk) == "sent"
+    email.refresh_from_db()
+    assert (email.sent_subject, email.sent_text, email.sent_html) == ("", "", "")
+    page = office.get(f"/admin/notifications/outboundemail/{email.pk}/change/").content.decode()
+    assert "Not kept: it held a one-time link or code." in page
+    assert (
+        office.get(f"/admin/notifications/outboundemail/{email.pk}/sent-html/").status_code == 404
+    )
