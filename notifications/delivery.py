@@ -138,7 +138,7 @@ def outbox_send(email_id: int) -> str:
         {
             "sent_subject": message.subject[:300],
             "sent_text": message.body,
-            "sent_html": message.alternatives[0].content if message.alternatives else "",
+            "sent_html": str(message.alternatives[0][0]) if message.alternatives else "",
         }
         if kind.keep_copy
         else {}
