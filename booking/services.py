@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -400,6 +400,7 @@ def booking_confirm(
     booking.save()
     emails.booking_emails_confirmed(booking, now=now)
     events.booking_confirmed.send(events.BookingConfirmed(booking=booking, now=now))
+    client_statuses_refresh(now=now, client_ids=[booking.client.pk])
     if email_verified:
         events.booking_email_verified.send(events.BookingEmailVerified(booking=booking, now=now))
     return booking
@@ -491,6 +492,8 @@ def booking_cancel(
     events.booking_cancelled.send(
         events.BookingCancelled(booking=booking, by_practitioner=by_practitioner, now=now)
     )
+    if booking.client_id:
+        client_statuses_refresh(now=now, client_ids=[booking.client_id])
     return booking
 
 
@@ -517,6 +520,8 @@ def booking_outcome_mark(*, booking: Booking, outcome: str) -> Booking:
     booking.status = outcome
     booking.save(update_fields=["status"])
     emails.booking_emails_outcome(booking, now=now)
+    if booking.client_id:
+        client_statuses_refresh(now=now, client_ids=[booking.client_id])
     return booking
 
 
@@ -624,6 +629,7 @@ def booking_create_by_practitioner(
     practitioner_calendar_touch(practitioner_id=practitioner.pk)
     emails.booking_emails_confirmed(booking, now=now, by_practitioner=True)
     events.booking_confirmed.send(events.BookingConfirmed(booking=booking, now=now))
+    client_statuses_refresh(now=now, client_ids=[client.pk])
     return booking
 
 
@@ -658,3 +664,46 @@ def booking_move_by_practitioner(*, booking: Booking, new_start: datetime) -> Bo
         events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
     )
     return booking
+
+
+# --- Client status, kept true by the bookings ------------------------------------------
+
+
+def client_statuses_refresh(*, now: datetime, client_ids: list[int] | None = None) -> int:
+    """Set each client's status from their bookings; return how many changed.
+
+    A client is someone who attended a single session; a former client is one
+    whose last booking ended CLIENT_FORMER_AFTER_DAYS ago with nothing booked
+    since; everyone else (booked a call, asked) is a lead. Three UPDATEs whatever
+    the number of clients; called after an outcome or a cancellation, and daily.
+    """
+    attended_session = Booking.objects.filter(
+        client=OuterRef("pk"),
+        status=Booking.Status.COMPLETED,
+        session_type__kind=SessionType.Kind.SESSION,
+    )
+    recent_or_upcoming = Booking.objects.filter(
+        client=OuterRef("pk"),
+        status__in=(Booking.Status.CONFIRMED, Booking.Status.COMPLETED),
+        end_at__gt=now - timedelta(days=settings.CLIENT_FORMER_AFTER_DAYS),
+    )
+    clients = Client.objects.all()
+    if client_ids is not None:
+        clients = clients.filter(pk__in=client_ids)
+    changed = (
+        clients.exclude(status=Client.Status.LEAD)
+        .filter(~Exists(attended_session))
+        .update(status=Client.Status.LEAD)
+    )
+    with_session = clients.filter(Exists(attended_session))
+    changed += (
+        with_session.filter(Exists(recent_or_upcoming))
+        .exclude(status=Client.Status.CLIENT)
+        .update(status=Client.Status.CLIENT)
+    )
+    changed += (
+        with_session.filter(~Exists(recent_or_upcoming))
+        .exclude(status=Client.Status.FORMER)
+        .update(status=Client.Status.FORMER)
+    )
+    return changed

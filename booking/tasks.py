@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from .services import booking_holds_purge
+from .services import booking_holds_purge, client_statuses_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +18,11 @@ def booking_holds_purge_task() -> None:
     removed = booking_holds_purge()
     if removed:
         logger.info("removed %d abandoned holds", removed)
+
+
+@shared_task(ignore_result=True)
+def client_statuses_refresh_task() -> None:
+    """Daily: clients whose last session is long past become former clients, and back."""
+    changed = client_statuses_refresh(now=timezone.now())
+    if changed:
+        logger.info("client status changed for %d clients", changed)

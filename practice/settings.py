@@ -209,6 +209,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep_task", "schedule": 60},
     "booking-holds-purge": {"task": "booking.tasks.booking_holds_purge_task", "schedule": 15 * 60},
+    "client-statuses-refresh": {
+        "task": "booking.tasks.client_statuses_refresh_task",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- Email --------------------------------------------------------------------
@@ -359,6 +363,9 @@ BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
 # A single session is confirmed from a link emailed to the address typed, so
 # the time is held this long for the person to open it.
 BOOKING_VERIFY_MINUTES = env.int("BOOKING_VERIFY_MINUTES", default=30)
+# A client (attended a single session) becomes a former client when their last
+# booking ended this many days ago and nothing is booked since.
+CLIENT_FORMER_AFTER_DAYS = env.int("CLIENT_FORMER_AFTER_DAYS", default=180)
 # How long a client's manage link stays valid after the booking ends.
 BOOKING_MANAGE_LINK_DAYS = env.int("BOOKING_MANAGE_LINK_DAYS", default=60)
 # Follow-up after an assessment call: hours after it ends. A call not marked
