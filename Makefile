@@ -15,10 +15,13 @@ $(BIN)/python:
 
 # Exactly the versions in uv.lock, the project itself editable, and the dev extra; packages
 # that are not in the lock are removed. --locked fails if pyproject.toml changed since the
-# lock was written: run `make lock`.
-$(STAMP): pyproject.toml uv.lock | $(BIN)/python
+# lock was written: run `make lock`. Where npm is installed, also axe-core from
+# package-lock.json, for the browser tests' accessibility checks; a machine with only
+# Python skips it (and those tests skip without Chromium anyway).
+$(STAMP): pyproject.toml uv.lock package-lock.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(UV_REQUIREMENT)'
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --extra dev
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -58,4 +61,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .import_linter_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .import_linter_cache

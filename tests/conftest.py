@@ -9,6 +9,7 @@ broken setup, so they fail instead.
 """
 
 import contextlib
+import functools
 import os
 import shutil
 from datetime import time
@@ -21,6 +22,7 @@ from django.db import connection
 from booking.models import AvailabilityRule
 from practice.celery import app as celery_app
 
+from .accessibility import AXE_PATH, assert_accessible
 from .factories import PractitionerFactory, SessionTypeFactory
 from .staff.helpers import sign_in
 
@@ -182,6 +184,14 @@ def browser(chromium_path, monkeypatch):
         )
         yield WatchedBrowser(launched)
         launched.close()
+
+
+@pytest.fixture
+def axe():
+    """Return ``check(page)``, which fails the test on the page's serious accessibility problems."""
+    if not AXE_PATH.exists():
+        missing("needs axe-core: npm ci")
+    return functools.partial(assert_accessible, source=AXE_PATH.read_text())
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from the list. The live server runs on the real clock; Maya's availability is
 weekly, so there are always open times in the coming days.
 
 Set SCALES_SCREENSHOTS=1 to also save the slot picker to docs/slot-picker.png.
+Pages are checked with axe-core where JavaScript is on (axe runs in the page);
+tests/test_accessibility_browser.py checks every client page.
 """
 
 import os
@@ -33,14 +35,19 @@ def phone_page(browser, **options) -> Page:
     return context.new_page()
 
 
-def book_first_time(page: Page) -> datetime:
-    """Click the first open time, give details, confirm; return the chosen start (UTC)."""
+def book_first_time(page: Page, axe=None) -> datetime:
+    """Click the first open time, give details, confirm; return the chosen start (UTC).
+
+    With ``axe`` (the fixture; only where JavaScript is on) the details page is checked too.
+    """
     first = page.locator("button.slot").first
     start = datetime.fromisoformat(first.get_attribute("value"))
     expect(first).to_have_text(clock(start, VISITOR_ZONE))
     first.click()
 
     expect(page.get_by_role("heading", name="Almost done")).to_be_visible()
+    if axe:
+        axe(page)
     expect(page.locator(".summary")).to_contain_text(when(start, VISITOR_ZONE))
     expect(page.get_by_label("Your time zone")).to_have_value(VISITOR_ZONE)
     page.get_by_label("Your name").fill("Priya Raman")
@@ -71,9 +78,10 @@ def assert_booked(page: Page, start: datetime) -> None:
 
 
 @pytest.mark.usefixtures("assessment")
-def test_it_books_an_assessment_call_from_the_landing_page(live_server, browser):
+def test_it_books_an_assessment_call_from_the_landing_page(live_server, browser, axe):
     page = phone_page(browser)
     page.goto(live_server.url)
+    axe(page)
     page.get_by_role("link", name="Book a free assessment call").click()
 
     # timezone.js reloads the picker in the browser's own zone on a first visit.
@@ -83,10 +91,12 @@ def test_it_books_an_assessment_call_from_the_landing_page(live_server, browser)
     expect(page.locator("#tz-help")).to_contain_text("Currently UTC+05:30")
     if os.environ.get("SCALES_SCREENSHOTS") == "1":
         page.screenshot(path=SCREENSHOT)
+    axe(page)
 
-    start = book_first_time(page)
+    start = book_first_time(page, axe)
 
     assert_booked(page, start)
+    axe(page)
 
 
 @pytest.mark.usefixtures("assessment")

@@ -3,7 +3,8 @@
 Priya, who booked an assessment call, opens the link from her confirmation on
 her phone and answers page by page, goes back once, comes back later through
 the same link and sends her answers. The neutral site behind "Leave this page
-quickly" is served by the test (no network).
+quickly" is served by the test (no network). Pages are checked with axe-core
+where JavaScript is on (axe runs in the page).
 """
 
 import re
@@ -68,17 +69,19 @@ def expect_section(page: Page, number: int, title: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_it_completes_an_intake_on_a_phone(live_server, priyas_intake, browser):
+def test_it_completes_an_intake_on_a_phone(live_server, priyas_intake, browser, axe):
     sections = priyas_intake.instrument.sections
     link = live_server.url + intake_path(priyas_intake)
     page = phone_page(browser)
 
     page.goto(link)
     expect(page.get_by_role("heading", name="A few questions before we talk")).to_be_visible()
+    axe(page)
     page.get_by_role("link", name="Begin").click()
 
     for number, section in enumerate(sections[:4], start=1):
         expect_section(page, number, section["title"])
+        axe(page)
         answer_section(page, section)
         page.get_by_role("button", name="Next").click()
 
@@ -100,12 +103,14 @@ def test_it_completes_an_intake_on_a_phone(live_server, priyas_intake, browser):
     page.goto(link)
     for number, section in enumerate(sections[4:], start=5):
         expect_section(page, number, section["title"])
+        axe(page)
         answer_section(page, section)
         last = number == len(sections)
         page.get_by_role("button", name="Send my answers" if last else "Next").click()
 
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/intake/done/$"))
+    axe(page)
     try:
         intake = Intake.objects.get(pk=priyas_intake.pk)
     finally:
@@ -138,10 +143,12 @@ def expect_nothing_after_going_back(page: Page, intake) -> None:
             assert "Please open the link in your email again" in body
 
 
-def test_it_leaves_quickly_with_the_escape_key(live_server, priyas_intake, browser):
+def test_it_leaves_quickly_with_the_escape_key(live_server, priyas_intake, browser, axe):
     page = phone_page(browser)
     page.goto(live_server.url + intake_path(priyas_intake))
+    axe(page)
     answer_first_page(page, priyas_intake)
+    axe(page)
 
     page.keyboard.press("Escape")
 
@@ -161,9 +168,10 @@ def test_it_leaves_quickly_without_javascript(live_server, priyas_intake, browse
     expect_nothing_after_going_back(page, priyas_intake)
 
 
-def test_it_replaces_the_page_when_leaving_quickly(live_server, priyas_intake, browser):
+def test_it_replaces_the_page_when_leaving_quickly(live_server, priyas_intake, browser, axe):
     page = phone_page(browser)
     page.goto(live_server.url + intake_path(priyas_intake))
+    axe(page)
 
     page.get_by_role("link", name="Leave this page quickly").click()
 
