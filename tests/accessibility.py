@@ -16,30 +16,9 @@ AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" 
 SERIOUS = ("serious", "critical")
 NODES_SHOWN = 3
 
-# Known violations in the office, allowed until the office rewrite replaces those pages
-# (issue 10): page path, axe rule, and the part of the page the violation is in (a CSS
-# selector), with the reason. Client pages have no entries here, and get none.
-OFFICE_ALLOWED: dict[tuple[str, str, str], str] = {
-    (r"^/admin/", "link-in-text-block", ".breadcrumbs"): (
-        "Django admin's breadcrumbs tell links from text by colour alone; "
-        "fixed by the office rewrite (issue 10)"
-    ),
-    (r"^/admin/$", "link-in-text-block", ".today"): (
-        "the office home's lists of bookings and questionnaires show links without an "
-        "underline; fixed by the office rewrite (issue 10)"
-    ),
-    **{
-        (r"^/admin/booking/practitioner/\d+/change/$", rule, ".inline-group"): (
-            "Django admin's table of weekly hours and days off names its fields only by the "
-            "column headings; fixed by the office rewrite (issue 10)"
-        )
-        for rule in ("label", "select-name", "label-title-only")
-    },
-    (r"^/admin/notifications/outboundemail/preview/", "scrollable-region-focusable", "pre"): (
-        "an email preview's text version scrolls but cannot be reached with the keyboard; "
-        "fixed by the office rewrite (issue 10)"
-    ),
-}
+# Violations allowed in the office, each with its reason: page path, axe rule, and the
+# part of the page (a CSS selector). None at present; client pages never get one.
+OFFICE_ALLOWED: dict[tuple[str, str, str], str] = {}
 
 # Each rule's nodes, less those in a part of the page ``allowed`` (pairs of rule and selector).
 RUN_AXE = """async (allowed) => {

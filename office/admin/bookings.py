@@ -6,6 +6,7 @@ Times in these pages are shown in the practitioner's zone (see middleware).
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,14 +30,35 @@ from .notes import BookingNoteInline, NotesSaving
 from .questionnaires import booking_questionnaire_detail, booking_questionnaire_status
 
 
-class AvailabilityRuleInline(admin.TabularInline):
+class LabelledFormSet(BaseInlineFormSet):
+    """A table row's fields named for screen readers: the column heading alone is not a label."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = _("new row") if index is None or index >= self.initial_form_count() else index + 1
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
+class HoursInline(admin.TabularInline):
+    """Times as people write them (09:00, not 09:00:00), every field labelled."""
+
+    formset = LabelledFormSet
+    extra = 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TimeField) and formfield is not None:
+            formfield.widget.format = "%H:%M"
+        return formfield
+
+
+class AvailabilityRuleInline(HoursInline):
     model = AvailabilityRule
-    extra = 1
 
 
-class AvailabilityOverrideInline(admin.TabularInline):
+class AvailabilityOverrideInline(HoursInline):
     model = AvailabilityOverride
-    extra = 1
     ordering = ("-date",)
 
 

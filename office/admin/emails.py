@@ -137,7 +137,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                     url,
                 )
             return format_html(
-                '<p><strong>{}</strong></p>{}<pre class="email-text">{}</pre>',
+                '<p><strong>{}</strong></p>{}<pre class="email-text" tabindex="0">{}</pre>',
                 obj.sent_subject,
                 frame,
                 obj.sent_text,
