@@ -37,9 +37,30 @@ def test_it_filters_bookings_by_status(office, assessment):
         client=ClientFactory(name="Gone"),
         status="cancelled",
     )
-    content = office.get("/admin/booking/booking/?status__exact=cancelled").content.decode()
+    BookingFactory(
+        session_type=assessment,
+        start_at=START + timedelta(days=2),
+        client=ClientFactory(name="Typing"),
+        status="held",
+        held_until=START,
+    )
+    content = office.get("/admin/booking/booking/?status=cancelled").content.decode()
     assert "Gone" in content
     assert "Kept" not in content
+    # By default: what is booked, not times being booked now nor cancelled ones.
+    content = office.get("/admin/booking/booking/").content.decode()
+    assert "Kept" in content
+    assert "Gone" not in content
+    assert "Typing" not in content
+    content = office.get("/admin/booking/booking/?status=all").content.decode()
+    assert all(name in content for name in ("Kept", "Gone", "Typing"))
+
+
+def test_it_shows_the_clients_note_as_they_wrote_it(office, assessment):
+    booking = BookingFactory(session_type=assessment, start_at=START, note="Please call me Sam")
+    content = office.get(f"/admin/booking/booking/{booking.pk}/change/").content.decode()
+    assert "Please call me Sam" in content
+    assert 'name="note"' not in content
 
 
 def test_it_lists_bookings_in_a_fixed_number_of_queries(office, assessment):
