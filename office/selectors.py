@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Intake
 from assessments.selectors import (
@@ -27,6 +29,7 @@ from booking.models import (
     Practitioner,
     SessionType,
 )
+from clients.models import Client
 from notifications.health import SWEEP_STALE_AFTER
 from notifications.models import OutboundEmail
 from notifications.selectors import outbox_last_sweep
@@ -217,3 +220,107 @@ def calendar_week(practitioner: Practitioner, *, monday: date) -> Week:
         for booking in bookings
     ]
     return Week(monday=monday, days=week_days(monday, weekly, changes, rows))
+
+
+# --- A client's timeline ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing on a client's timeline, newest first on the page."""
+
+    at: datetime
+    kind: str  # "booking", "questionnaire", "email", "note"
+    title: str
+    detail: str = ""
+    url: str = ""
+    link_label: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    entries: list[Entry]
+    partners: list[Client]  # people this client came as a couple with
+
+
+def client_timeline(client: Client) -> Timeline:
+    """Everything about one client in time order, in five queries whatever their history.
+
+    Their bookings (and those they came to as a partner), their own questionnaires
+    with a link to the report, every email to them with a link to it as sent, and
+    the practitioner's notes. A partner's answers stay on the partner's record.
+    """
+    as_partner = Intake.objects.filter(client=client, role=Intake.Role.PARTNER).values("booking_id")
+    bookings = list(
+        Booking.objects.filter(Q(client=client) | Q(pk__in=as_partner))
+        .exclude(status=Booking.Status.HELD)
+        .select_related("client", "session_type")
+        .order_by("start_at")
+    )
+    intakes = list(
+        Intake.objects.filter(Q(client=client) | Q(booking__in=bookings))
+        .select_related("client")
+        .order_by("created_at")
+    )
+    emails = list(
+        OutboundEmail.objects.filter(recipient_client_id=client.pk)
+        .only("kind", "due_at", "sent_at", "status", "sent_subject")
+        .order_by("due_at")
+    )
+    notes = list(client.notes.select_related("booking").order_by("created_at"))
+    entries: list[Entry] = []
+    partners: dict[int, Client] = {}
+    for booking in bookings:
+        came_as_partner = booking.client_id != client.pk
+        with_whom = ""
+        if came_as_partner and booking.client:
+            partners[booking.client.pk] = booking.client
+            with_whom = f" (as {booking.client.name}'s partner)"
+        entries.append(
+            Entry(
+                at=booking.start_at,
+                kind="booking",
+                title=f"{booking.session_type.name}{with_whom}",
+                detail=booking.get_status_display(),
+                url=reverse("admin:booking_booking_change", args=[booking.pk]),
+                link_label="Open the booking",
+            )
+        )
+    for intake in intakes:
+        if intake.client_id != client.pk:
+            if intake.role == Intake.Role.PARTNER:
+                partners[intake.client.pk] = intake.client
+            continue  # the partner's questionnaire belongs on the partner's record
+        entries.append(
+            Entry(
+                at=intake.submitted_at or intake.created_at,
+                kind="questionnaire",
+                title="Questionnaire " + intake.get_status_display().lower(),
+                detail="Safety answer" if intake.urgent else "",
+                url=reverse("admin:assessments_intake_report", args=[intake.booking_id]),
+                link_label="Read the report",
+            )
+        )
+    for email in emails:
+        entries.append(
+            Entry(
+                at=email.sent_at or email.due_at,
+                kind="email",
+                title=f"Email: {email.kind_label}",
+                detail=email.get_status_display(),
+                url=reverse("admin:notifications_outboundemail_change", args=[email.pk]),
+                link_label="See it as sent" if email.sent_at else "Open",
+            )
+        )
+    for note in notes:
+        session = (
+            f" about {timezone.localtime(note.booking.start_at):%-d %b %Y}"
+            if note.booking_id and note.booking
+            else ""
+        )
+        entries.append(
+            Entry(at=note.created_at, kind="note", title=f"Your note{session}", detail=note.text)
+        )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    partners.pop(client.pk, None)
+    return Timeline(entries=entries, partners=list(partners.values()))

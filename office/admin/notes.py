@@ -1,6 +1,8 @@
 """The practitioner's notes, written on a client's page or a session's page."""
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Note
 
@@ -14,17 +16,25 @@ class NoteInline(admin.StackedInline):
 
 
 class ClientNoteInline(NoteInline):
-    """Notes about the client; a session's notes show here too, named by their session."""
+    """Notes about the client; a session's notes show here too, named by their session.
+
+    A note about one session is written on that session's page: here the session is
+    shown, not chosen (a menu of every booking per note would cost a query each).
+    """
 
     fk_name = "client"
-    fields = ("text", "booking", "releasable", "created_at")
+    fields = ("text", "session", "releasable", "created_at")
+    readonly_fields = ("session", "created_at")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "booking":
-            client_id = request.resolver_match.kwargs.get("object_id")
-            queryset = db_field.remote_field.model.objects.filter(client_id=client_id)
-            kwargs["queryset"] = queryset.select_related("session_type")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("booking__session_type")
+
+    @admin.display(description=_("session"))
+    def session(self, note):
+        if note.booking is None:
+            return "—"
+        when = timezone.localtime(note.booking.start_at)
+        return f"{note.booking.session_type.name}, {when:%-d %b %Y}"
 
 
 class BookingNoteInline(NoteInline):
