@@ -16,8 +16,13 @@ from clients.selectors import clients_by_email
 class WhenForm(forms.Form):
     """A day and a time on her own clock; ``start`` is the UTC instant."""
 
-    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    # ISO formats: a browser's date and time inputs read nothing else.
+    day = forms.DateField(
+        label="Day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     outside_hours_ok = forms.BooleanField(
         label="Book it even though it is outside my hours", required=False
     )

@@ -96,6 +96,9 @@ def test_it_moves_a_booking_and_tells_the_client(office, assessment, priya):
     url = f"/admin/booking/booking/{booking.pk}/move/"
     page = office.get(url).content.decode()
     assert "now Tuesday 3 March, 09:00" in page
+    # Filled in as browsers' date and time inputs read them.
+    assert 'value="2026-03-03"' in page
+    assert 'value="09:00"' in page
     response = office.post(url, {"day": "2026-03-04", "time": "10:00"})
     assert response["Location"] == f"/admin/booking/booking/{booking.pk}/change/"
     booking.refresh_from_db()
