@@ -143,8 +143,10 @@ def test_it_counts_the_last_ninety_days(office, assessment, single_session):
     ]
 
 
-def fill(assessment, n: int) -> None:
-    for i in range(n):
+def fill(assessment, n: int, *, first: int = 0) -> None:
+    """Add ``n`` upcoming calls (half urgent) and ``n`` past ones; ``first`` keeps them apart
+    from an earlier fill (PostgreSQL refuses overlapping bookings)."""
+    for i in range(first, first + n):
         booking = booking_at(assessment, NOW + timedelta(hours=3 + i * 7), name=f"Client {i}")
         sent(IntakeFactory(booking=booking), urgent=i % 2 == 0)
         booking_at(assessment, NOW - timedelta(days=1 + i), name=f"Past {i}", status="completed")
@@ -159,7 +161,7 @@ def count_queries(office) -> int:
 def test_it_reads_today_in_a_fixed_number_of_queries(office, assessment):
     fill(assessment, 2)
     few = count_queries(office)
-    fill(assessment, 12)
+    fill(assessment, 12, first=2)
     many = count_queries(office)
     # session, user, second factor, practitioner (her clock), sweep, urgent, failed,
     # emails due (never swept here), week, waiting, waiting count, funnel
