@@ -39,3 +39,15 @@ def clock_in_zone(moment: datetime, zone_name: str) -> str:
 def when(moment: datetime, zone_name: str) -> str:
     """Return e.g. "Tuesday 3 March 2026 at 14:30 (Kolkata time)"."""
     return f"{long_date(moment, zone_name)} at {clock_in_zone(moment, zone_name)}"
+
+
+def initials(name: str) -> str:
+    """Return e.g. "A.S." for "Ana Souza": first and last name only, for calendars others see.
+
+    Words without a letter or digit (a stray dash) are skipped; an empty name gives "".
+    """
+    letters = [next((c for c in word if c.isalnum()), "") for word in name.split()]
+    letters = [letter.upper() for letter in letters if letter]
+    if len(letters) > 2:
+        letters = [letters[0], letters[-1]]
+    return "".join(f"{letter}." for letter in letters)

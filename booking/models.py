@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +30,10 @@ def validate_reminder_hours(value: str) -> None:
             _("Give whole hours between 1 and 336, separated by commas, e.g. “24,1”."),
             code="reminder_hours",
         )
+
+
+# What visitors read while new bookings are paused, unless she wrote her own words.
+PAUSED_MESSAGE_DEFAULT = _("New bookings are paused for now. Please come back later.")
 
 
 class Practitioner(models.Model):
@@ -71,6 +76,29 @@ class Practitioner(models.Model):
             "is built in, because the right numbers depend on the country."
         ),
     )
+    bookings_paused = models.BooleanField(
+        _("pause new bookings"),
+        default=False,
+        help_text=_(
+            "While ticked, visitors see your message instead of open times and cannot book. "
+            "People already booked can still move or cancel."
+        ),
+    )
+    paused_message = models.CharField(
+        _("message while paused"),
+        max_length=300,
+        blank=True,
+        help_text=format_lazy(
+            "{} “{}”",
+            _("Shown on the booking pages while paused. Leave empty for:"),
+            PAUSED_MESSAGE_DEFAULT,
+        ),
+    )
+    # The secret in her private calendar feed's address; empty while the feed is off.
+    # Unique when set, so the address finds one calendar by a plain equality lookup.
+    calendar_feed_token = models.CharField(
+        _("calendar feed"), max_length=64, blank=True, default="", editable=False
+    )
     # Raised by every write that changes which times are free; part of the key of
     # cached slot pages, so a cached page can never outlive the calendar it shows.
     calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -78,6 +106,13 @@ class Practitioner(models.Model):
     class Meta:
         verbose_name = _("practitioner profile")
         verbose_name_plural = _("practitioner profile")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar_feed_token"],
+                condition=~Q(calendar_feed_token=""),
+                name="practitioner_calendar_feed_token_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -85,6 +120,11 @@ class Practitioner(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def paused_notice(self) -> str:
+        """Return what visitors read while new bookings are paused: her words, or ours."""
+        return self.paused_message.strip() or str(PAUSED_MESSAGE_DEFAULT)
 
     @property
     def alert_email(self) -> str:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, Case, Q, QuerySet, When
+from django.db.models import BigIntegerField, Case, Max, Q, QuerySet, When
 from django.utils import timezone
 
 from clients.models import Client
@@ -40,6 +40,7 @@ class SlotPageStamp:
     session_type_id: int
     calendar_version: int
     practitioner_time_zone: str
+    bookings_paused: bool
 
 
 def slot_page_stamp(slug: str) -> SlotPageStamp | None:
@@ -51,14 +52,19 @@ def slot_page_stamp(slug: str) -> SlotPageStamp | None:
     session_table = SessionType._meta.db_table
     practitioner_table = Practitioner._meta.db_table
     sql = (
-        f"SELECT s.id, p.calendar_version, p.time_zone FROM {session_table} s "  # noqa: S608
+        f"SELECT s.id, p.calendar_version, p.time_zone, p.bookings_paused "  # noqa: S608
+        f"FROM {session_table} s "
         f"JOIN {practitioner_table} p ON p.id = s.practitioner_id "
         "WHERE s.slug = %s AND s.active"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
-    return SlotPageStamp(*row) if row else None
+    if row is None:
+        return None
+    session_type_id, calendar_version, time_zone, paused = row
+    # SQLite answers 0 or 1 for a boolean column read through plain SQL.
+    return SlotPageStamp(session_type_id, calendar_version, time_zone, bool(paused))
 
 
 def slot_policy(session_type: SessionType) -> slots.SlotPolicy:
@@ -243,3 +249,56 @@ def booking_change_cutoff(booking: Booking) -> datetime:
 def booking_can_change(booking: Booking, now: datetime) -> bool:
     """Return whether a client may still move or cancel this booking online."""
     return booking.status == Booking.Status.CONFIRMED and now <= booking_change_cutoff(booking)
+
+
+# Her calendar feed reaches this far back, and holds at most this many bookings.
+CALENDAR_FEED_PAST = timedelta(days=30)
+CALENDAR_FEED_LIMIT = 2000
+# How far ahead the feed reaches when she has no offers to take a horizon from.
+CALENDAR_FEED_DEFAULT_HORIZON_DAYS = 60
+# Booked, and past ones however they went; never held or cancelled times.
+CALENDAR_FEED_STATUSES = (
+    Booking.Status.CONFIRMED,
+    Booking.Status.COMPLETED,
+    Booking.Status.NO_SHOW,
+    Booking.Status.NOT_A_FIT,
+)
+
+
+def practitioner_by_calendar_feed_token(token: str) -> Practitioner | None:
+    """Return the practitioner whose calendar feed has this address, or None (never for "").
+
+    The token is found by equality in the database, which leaks nothing about
+    near misses; it is a random 43 characters, so nobody guesses one. Her
+    longest booking horizon comes in the same query.
+    """
+    if not token:
+        return None
+    return (
+        Practitioner.objects.exclude(calendar_feed_token="")
+        .filter(calendar_feed_token=token)
+        .annotate(longest_horizon_days=Max("session_types__horizon_days"))
+        .first()
+    )
+
+
+def bookings_for_calendar_feed(*, practitioner: Practitioner, now: datetime) -> QuerySet[Booking]:
+    """Return her booked and past bookings for the feed, oldest first, in one query.
+
+    From CALENDAR_FEED_PAST ago to her longest horizon ahead (read by
+    ``practitioner_by_calendar_feed_token``): what a calendar app needs to show
+    the weeks around today. Held and cancelled times are not in her diary.
+    """
+    horizon_days = (
+        getattr(practitioner, "longest_horizon_days", None) or CALENDAR_FEED_DEFAULT_HORIZON_DAYS
+    )
+    return (
+        Booking.objects.filter(
+            practitioner=practitioner,
+            status__in=CALENDAR_FEED_STATUSES,
+            start_at__gte=now - CALENDAR_FEED_PAST,
+            start_at__lte=now + timedelta(days=horizon_days),
+        )
+        .select_related("client", "session_type")
+        .order_by("start_at", "pk")[:CALENDAR_FEED_LIMIT]
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import secrets
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -78,6 +79,12 @@ class TooManyVerifyLinks(BookingError):
     code = "too_many_links"
 
 
+class BookingsPaused(BookingError):
+    """She paused new bookings: the message is hers (or the default), for the visitor."""
+
+    code = "paused"
+
+
 # Confirm links one held time may send: enough to fix a mistyped address, too few
 # to keep a time held for long or to flood someone's inbox.
 VERIFY_REQUESTS_PER_HOLD = 3
@@ -134,6 +141,12 @@ def practitioner_calendar_touch(*, practitioner_id: int) -> None:
     Practitioner.objects.filter(pk=practitioner_id).update(
         calendar_version=F("calendar_version") + 1
     )
+
+
+def _check_open(practitioner: Practitioner) -> None:
+    """Refuse a new booking while she has paused them, whatever page or script asked."""
+    if practitioner.bookings_paused:
+        raise BookingsPaused(practitioner.paused_notice)
 
 
 def _check_slot(
@@ -208,10 +221,11 @@ def booking_hold(
     most BOOKING_HOLDS_PER_VISITOR live times, counted here under the calendar
     lock so a script cannot hold the whole calendar. ``replacing`` is the
     browser's previous hold, released first: choosing another time is not a
-    second hold.
+    second hold. While she has paused new bookings nothing is held, so a page
+    left open or a script cannot book.
     """
     now = timezone.now()
-    _lock_practitioner(session_type.practitioner_id)
+    _check_open(_lock_practitioner(session_type.practitioner_id))
     if replacing is not None:
         Booking.objects.filter(
             public_id=replacing, status=Booking.Status.HELD, held_by=held_by
@@ -267,6 +281,7 @@ def booking_verify_request(*, public_id: UUID, details: ClientDetails) -> Bookin
     if booking.status != Booking.Status.HELD:
         raise SlotUnavailable(_("Sorry, this time was just taken."))
     if booking.held_until is None or booking.held_until <= now:
+        _check_open(booking.practitioner)
         _check_slot(
             session_type=booking.session_type,
             slot_start=booking.start_at,
@@ -341,7 +356,8 @@ def booking_confirm(
     """Turn a hold into a confirmed booking for this client.
 
     Submitting twice (a double click, a reload) returns the same booking. A
-    hold that has lapsed is still honoured if nobody has taken the time since.
+    hold that has lapsed is still honoured if nobody has taken the time since
+    and new bookings are not paused (a live hold made before the pause may finish).
     A single session needs ``email_verified`` (see ``booking_verify_confirm``).
     An existing client's record is changed only by someone who proved the
     email is theirs; otherwise the booking asks the practitioner to check.
@@ -358,6 +374,7 @@ def booking_confirm(
         raise SlotUnavailable(_("Sorry, this time was just taken."))
     session_type = booking.session_type
     if booking.held_until is None or booking.held_until <= now:
+        _check_open(booking.practitioner)
         _check_slot(
             session_type=session_type,
             slot_start=booking.start_at,
@@ -664,6 +681,29 @@ def booking_move_by_practitioner(*, booking: Booking, new_start: datetime) -> Bo
         events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
     )
     return booking
+
+
+# --- Her private calendar feed ------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_enable(*, practitioner: Practitioner) -> Practitioner:
+    """Give her calendar feed a new secret address; the previous address stops working.
+
+    The address is the only key to the feed (calendar apps cannot sign in), so a
+    new one is how she shuts out anyone who saw the old one.
+    """
+    practitioner.calendar_feed_token = secrets.token_urlsafe(32)
+    practitioner.save(update_fields=["calendar_feed_token"])
+    return practitioner
+
+
+@transaction.atomic
+def calendar_feed_disable(*, practitioner: Practitioner) -> Practitioner:
+    """Turn her calendar feed off: its address finds nothing any more."""
+    practitioner.calendar_feed_token = ""
+    practitioner.save(update_fields=["calendar_feed_token"])
+    return practitioner
 
 
 # --- Client status, kept true by the bookings ------------------------------------------

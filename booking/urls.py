@@ -20,4 +20,6 @@ urlpatterns = [
     path("b/cancel/", views.cancel, name="cancel"),
     path("b/reschedule/", views.reschedule, name="reschedule"),
     path("b/<str:token>/", views.open_link, name="open"),
+    # Her private calendar feed: the random token in the address is the key.
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

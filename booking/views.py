@@ -20,6 +20,7 @@ from clients.visitors import limit_attempts, visitor_id
 
 from . import access, events, selectors, services, timezones
 from .emails import ics_for
+from .feed import calendar_feed_file
 from .formatting import clock_in_zone, short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .models import Booking, SessionType
@@ -83,7 +84,11 @@ def _time_pair(booking: Booking) -> dict:
 def landing(request):
     session_types = list(selectors.session_types_active())
     practitioner = session_types[0].practitioner if session_types else None
-    context = {"session_types": session_types, "practitioner": practitioner}
+    context = {
+        "session_types": session_types,
+        "practitioner": practitioner,
+        "paused": bool(practitioner and practitioner.bookings_paused),
+    }
     return render(request, "booking/landing.html", context)
 
 
@@ -104,8 +109,14 @@ def _picker_response(
     status: int = 200,
     zone_name: str = "",
     first_day: date | None = None,
+    paused: bool = False,
 ):
-    """Render the picker for the zone and week asked for, unless the caller has read them."""
+    """Render the picker for the zone and week asked for, unless the caller has read them.
+
+    While new bookings are ``paused`` it shows her message instead of times.
+    """
+    if paused or isinstance(error, services.BookingsPaused):
+        return _paused_response(request, session_type=session_type, error=error, status=status)
     zone_name = zone_name or timezones.visitor_zone(
         request, default=session_type.practitioner.time_zone
     )
@@ -145,8 +156,32 @@ def _picker_response(
     return response
 
 
+def _paused_response(
+    request,
+    *,
+    session_type: SessionType,
+    error: services.BookingError | None = None,
+    status: int = 200,
+):
+    """The picker's page while she has paused new bookings: her message, calmly, no times.
+
+    Any other refusal is left unsaid: with no time to choose, the pause is all
+    there is to tell. A refusal that is the pause itself carries her message.
+    """
+    practitioner = session_type.practitioner
+    refused = isinstance(error, services.BookingsPaused)
+    context = {
+        "session_type": session_type,
+        "practitioner": practitioner,
+        "paused": True,
+        "paused_message": error.message if refused else practitioner.paused_notice,
+    }
+    return render(request, "booking/slot_picker.html", context, status=status)
+
+
 def _booking_picker(request, session_type: SessionType, **options):
-    """The picker for a new booking: choosing a time holds it."""
+    """The picker for a new booking: choosing a time holds it, unless she paused bookings."""
+    options.setdefault("paused", session_type.practitioner.bookings_paused)
     return _picker_response(
         request,
         session_type=session_type,
@@ -206,10 +241,15 @@ def slot_picker(request, slug: str):
     so it is the same for everyone who asks with the same zone and week. The key
     is built from the zone and week as read, and the page is rendered from those
     same values, so no spelling of ?week= can file one week's page under another.
+    While she has paused new bookings the page (her message, no times) is neither
+    read from nor written to the cache: it costs little, and pausing or resuming
+    shows at once however the switch was changed.
     """
     stamp = selectors.slot_page_stamp(slug)
     if stamp is None:
         raise Http404("No such session type")
+    if stamp.bookings_paused:
+        return _booking_picker(request, _session_type_or_404(slug), paused=True)
     zone_name = timezones.visitor_zone(request, default=stamp.practitioner_time_zone)
     first_day = _asked_week(request, zone_name)
     minute = int(timezone.now().timestamp() // 60)
@@ -220,7 +260,10 @@ def slot_picker(request, slug: str):
     content = _cache_get(key)
     if content is None:
         session_type = _session_type_or_404(slug)
-        response = _booking_picker(request, session_type, zone_name=zone_name, first_day=first_day)
+        # Rendered as the stamp says, so the page cached under its key is never a paused one.
+        response = _booking_picker(
+            request, session_type, zone_name=zone_name, first_day=first_day, paused=False
+        )
         _cache_set(key, response.content)
         return response
     response = HttpResponse(content)
@@ -286,6 +329,8 @@ def hold(request, slug: str):
             held_by=visitor_id(request),
             replacing=_held_before(request),
         )
+    except services.BookingsPaused as error:
+        return _booking_picker(request, session_type, error=error, status=409)
     except services.TooManyHolds as error:
         return _booking_picker(request, session_type, error=error, status=429)
     except services.SlotUnavailable as error:
@@ -559,3 +604,24 @@ def reschedule(request):
     except services.BookingError as error:
         return _reschedule_picker(request, booking, error=error, tried_slot=new_start, status=409)
     return redirect(reverse("booking:manage") + "?moved=1")
+
+
+@require_safe
+def calendar_feed(request, token: str):
+    """Her bookings as a calendar her own app subscribes to, at a secret address.
+
+    The address is the key (calendar apps cannot sign in); she can turn it off
+    or replace it in the office. Her app may keep a copy five minutes, no shared
+    cache may keep one at all, and no search engine lists it. Two queries, whatever the
+    number of bookings.
+    """
+    practitioner = selectors.practitioner_by_calendar_feed_token(token)
+    if practitioner is None:
+        raise Http404("No such calendar")
+    now = timezone.now()
+    bookings = selectors.bookings_for_calendar_feed(practitioner=practitioner, now=now)
+    content = calendar_feed_file(practitioner=practitioner, bookings=bookings, now=now)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

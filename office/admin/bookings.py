@@ -7,13 +7,19 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.urls import path
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from assessments.selectors import bookings_with_intake_summary
 from booking import services
 from booking.emails import SUBJECT as BOOKING_SUBJECT
+from booking.feed import calendar_feed_url
 from booking.models import (
     AvailabilityOverride,
     AvailabilityRule,
@@ -68,17 +74,116 @@ class PractitionerAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("display_name", "time_zone", "meeting_url")
     inlines = [AvailabilityRuleInline, AvailabilityOverrideInline]
+    readonly_fields = ("calendar_feed",)
 
     def save_related(self, request, form, formsets, change):
+        """Save, then raise the calendar version: cached slot pages must not show old times.
+
+        This covers hours, date overrides and pausing or resuming new bookings.
+        """
         super().save_related(request, form, formsets, change)
         services.practitioner_calendar_touch(practitioner_id=form.instance.pk)
 
     fieldsets = (
         (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
+        (_("New bookings"), {"fields": ("bookings_paused", "paused_message")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
         (_("Emails"), {"fields": ("referral_note",)}),
         (_("Questionnaire"), {"fields": ("support_resources",)}),
+        (_("Calendar feed"), {"fields": ("calendar_feed",)}),
     )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:practitioner_id>/calendar-feed/new/",
+                self.admin_site.admin_view(self.calendar_feed_new_view),
+                name="booking_practitioner_calendar_feed_new",
+            ),
+            path(
+                "<int:practitioner_id>/calendar-feed/off/",
+                self.admin_site.admin_view(self.calendar_feed_off_view),
+                name="booking_practitioner_calendar_feed_off",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("Your bookings in your calendar app"))
+    def calendar_feed(self, obj):
+        """Show the feed's address and its buttons, or "Off" and the button to turn it on.
+
+        The buttons belong to small forms placed after the change form
+        (admin/booking/practitioner/change_form.html) through their ``form``
+        attribute: a form cannot hold another, and a button of the change form
+        itself would be the one pressing Enter in any field presses.
+        """
+        if obj is None or obj.pk is None:
+            return _("You can turn this on once the profile is saved.")
+        button = '<button type="submit" class="button" form="{}">{}</button>'
+        if not obj.calendar_feed_token:
+            return format_html(
+                "<p>{}</p><p>{}</p><p>" + button + "</p>",
+                _("Off"),
+                _(
+                    "Turned on, your calendar app can show your bookings from the last 30 "
+                    "days and ahead, with clients' initials only."
+                ),
+                "calendar-feed-new",
+                _("Turn on"),
+            )
+        return format_html(
+            '<p><input type="text" readonly class="vTextField" value="{}" aria-label="{}"></p>'
+            "<p>{}</p><p>" + button + " " + button + "</p>",
+            calendar_feed_url(obj),
+            _("Calendar feed address"),
+            _(
+                "Add this address to your calendar app as a subscribed calendar. Anyone who "
+                "has it can see your bookings' times and clients' initials, so keep it to "
+                "yourself; if it may have been seen, make a new one."
+            ),
+            "calendar-feed-new",
+            _("New address (the old one stops working)"),
+            "calendar-feed-off",
+            _("Turn off"),
+        )
+
+    def _calendar_feed_change(self, request, practitioner_id: int, change) -> HttpResponse:
+        if not request.user.has_perm("booking.change_practitioner"):
+            raise PermissionDenied
+        practitioner = get_object_or_404(Practitioner, pk=practitioner_id)
+        message = change(practitioner)
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(
+            reverse(
+                "admin:booking_practitioner_change",
+                args=[practitioner.pk],
+                current_app=self.admin_site.name,
+            )
+        )
+
+    @method_decorator(require_POST)
+    def calendar_feed_new_view(self, request, practitioner_id: int):
+        """Turn the feed on, or give it a new address that replaces the old one."""
+
+        def renew(practitioner: Practitioner) -> str:
+            had_one = bool(practitioner.calendar_feed_token)
+            services.calendar_feed_enable(practitioner=practitioner)
+            if had_one:
+                return _(
+                    "Your calendar feed has a new address. The old one no longer works: add "
+                    "the new one to your calendar app."
+                )
+            return _("Your calendar feed is on. Add its address to your calendar app.")
+
+        return self._calendar_feed_change(request, practitioner_id, renew)
+
+    @method_decorator(require_POST)
+    def calendar_feed_off_view(self, request, practitioner_id: int):
+        def turn_off(practitioner: Practitioner) -> str:
+            services.calendar_feed_disable(practitioner=practitioner)
+            return _("Your calendar feed is off. Its address no longer works.")
+
+        return self._calendar_feed_change(request, practitioner_id, turn_off)
 
 
 @admin.register(SessionType)
