@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -31,10 +33,14 @@ def intake_url_for_email(email: OutboundEmail, booking: Booking) -> str:
     a partner gets theirs in the invitation. A link only ever goes to the address
     of the person it belongs to, so no one receives another person's link.
     """
-    if email.kind not in (*CLIENT_LINK_KINDS, *PARTNER_LINK_KINDS) or not booking.pk:
+    if email.kind not in (*CLIENT_LINK_KINDS, *PARTNER_LINK_KINDS):
         return ""
     if booking.session_type.kind != SessionType.Kind.ASSESSMENT:
         return ""
+    if not booking.pk:
+        # The office's preview of an example booking: a link of the real shape that
+        # opens nothing (its questionnaire does not exist).
+        return intake_url(Intake(public_id=uuid.uuid4()))
     role = Intake.Role.PARTNER if email.kind in PARTNER_LINK_KINDS else Intake.Role.CLIENT
     intake = (
         Intake.objects.filter(

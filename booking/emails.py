@@ -291,6 +291,9 @@ def demo_booking(user) -> Booking:
         status=Booking.Status.CONFIRMED,
         mode=Booking.Mode.COUPLE,
         partner_name="Sam Demo",
+        partner_email="sam@example.com",
+        # Proven, so the preview shows what a partner receives (see partner_of).
+        email_verified_at=timezone.now(),
     )
 
 

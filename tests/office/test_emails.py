@@ -175,3 +175,11 @@ def test_it_keeps_no_copy_of_an_email_with_a_one_time_secret(office, booking, se
     assert (
         office.get(f"/admin/notifications/outboundemail/{email.pk}/sent-html/").status_code == 404
     )
+
+
+def test_it_previews_the_partners_invitation_as_the_partner_gets_it(office, settings):
+    response = office.get("/admin/notifications/outboundemail/preview/intake_invitation/")
+    content = response.content.decode()
+    assert "sam@example.com" in content
+    assert "Hello Sam Demo" in content
+    assert f"{settings.SITE_URL}/intake/" in content  # the link, in the text version
