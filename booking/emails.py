@@ -36,7 +36,7 @@ SUBJECT = "booking"
 # Notices a client must hear in order even when a cancellation follows at once:
 # dropping a pending "moved" would leave the "cancelled" email naming a time
 # the client was never told.
-NOTICES = ("confirmation", "rescheduled", "cancelled", "cancellation_alert")
+NOTICES = ("confirmation", "rescheduled", "cancelled", "cancellation_alert", "reschedule_alert")
 
 
 # --- Who and what -------------------------------------------------------------
@@ -383,6 +383,14 @@ def booking_emails_register() -> None:
             recipients=practitioner_of,
             to_practitioner=True,
         ),
+        _kind(
+            "reschedule_alert",
+            _("To you: a client moved a booking"),
+            "Moved: {when}",
+            recipients=practitioner_of,
+            version=per_time,
+            to_practitioner=True,
+        ),
     ):
         kind_register(kind)
 
@@ -423,10 +431,15 @@ def booking_emails_verify(booking: Booking, *, now: datetime) -> None:
     emails_queue("booking_verify", booking, due_at=now)
 
 
-def booking_emails_rescheduled(booking: Booking, *, now: datetime) -> None:
-    """Move the timed emails (every app's) to the new time and tell everyone on the booking."""
+def booking_emails_rescheduled(
+    booking: Booking, *, now: datetime, by_practitioner: bool = False
+) -> None:
+    """Move the timed emails (every app's) to the new time and tell everyone on the booking;
+    tell her too when a client moved it, unless she switched that alert off."""
     emails_cancel_timed(subject_type=SUBJECT, subject_id=booking.pk, reason="booking moved")
     emails_queue("rescheduled", booking, due_at=now)
+    if not by_practitioner and booking.practitioner.reschedule_alerts:
+        emails_queue("reschedule_alert", booking, due_at=now)
     _timed_emails_queue(booking, now)
 
 

@@ -101,6 +101,11 @@ class Practitioner(models.Model):
     )
     # Raised by every write that changes which times are free; part of the key of
     # cached slot pages, so a cached page can never outlive the calendar it shows.
+    reschedule_alerts = models.BooleanField(
+        _("email me when a client moves a booking"),
+        default=True,
+        help_text=_("Cancellations and new bookings are always emailed to you."),
+    )
     calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:

@@ -676,7 +676,7 @@ def booking_move_by_practitioner(*, booking: Booking, new_start: datetime) -> Bo
     except IntegrityError as error:
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
-    emails.booking_emails_rescheduled(booking, now=now)
+    emails.booking_emails_rescheduled(booking, now=now, by_practitioner=True)
     events.booking_rescheduled.send(
         events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
     )

@@ -88,7 +88,7 @@ class PractitionerAdmin(admin.ModelAdmin):
         (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
         (_("New bookings"), {"fields": ("bookings_paused", "paused_message")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
-        (_("Emails"), {"fields": ("referral_note",)}),
+        (_("Emails"), {"fields": ("referral_note", "reschedule_alerts")}),
         (_("Questionnaire"), {"fields": ("support_resources",)}),
         (_("Calendar feed"), {"fields": ("calendar_feed",)}),
     )

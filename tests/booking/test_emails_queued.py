@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 
 from booking import services
-from booking.emails import booking_emails_confirmed
+from booking.emails import booking_emails_confirmed, booking_emails_rescheduled
 from notifications.models import OutboundEmail
 from notifications.selectors import emails_about
 
 from ..clock import NOW, THURSDAY_9
+from ..factories import BookingFactory, SessionTypeFactory
 from .helpers import book
 
 Status = OutboundEmail.Status
@@ -149,3 +150,17 @@ def test_it_never_gives_the_partner_the_bookers_manage_link(assessment):
     assert "/b/" in to_priya.body
     assert "/b/" not in text(priya_calendar)  # no calendar carries a link that can cancel
     assert booking.sequence == 1
+
+
+def test_it_tells_the_practitioner_when_a_client_moves_a_booking_unless_switched_off(maya):
+    booking = BookingFactory(session_type=SessionTypeFactory(practitioner=maya), start_at=NOW)
+    booking_emails_rescheduled(booking, now=NOW)
+    assert OutboundEmail.objects.filter(kind="reschedule_alert").count() == 1
+    booking_emails_rescheduled(booking, now=NOW, by_practitioner=True)  # she moved it herself
+    maya.reschedule_alerts = False
+    maya.save()
+    booking.sequence += 1
+    booking.save()
+    booking.practitioner.refresh_from_db()
+    booking_emails_rescheduled(booking, now=NOW)
+    assert OutboundEmail.objects.filter(kind="reschedule_alert").count() == 1
