@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import secrets
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from clients.services import client_get_or_create_for_booking
 from lib.errors import DomainError
 
 from . import emails, events, slots
-from .models import Booking, Practitioner, SessionType
+from .models import AvailabilityOverride, Booking, Practitioner, SessionType
 from .selectors import (
     booking_can_change,
     client_is_returning,
@@ -747,3 +747,43 @@ def client_statuses_refresh(*, now: datetime, client_ids: list[int] | None = Non
         .update(status=Client.Status.FORMER)
     )
     return changed
+
+
+# --- Time off ---------------------------------------------------------------------------
+
+TIME_OFF_MAX_DAYS = 366
+
+
+@transaction.atomic
+def time_off_add(*, practitioner: Practitioner, first_day: date, last_day: date, note: str) -> int:
+    """Close every day from ``first_day`` to ``last_day`` with one reason; return days added.
+
+    Stored as one closed date per day (what the slot engine reads); days already
+    closed keep theirs. Bookings already made on those days stay: she sees them on
+    the calendar and moves or cancels them herself.
+    """
+    if last_day < first_day:
+        raise BookingError(_("The last day comes before the first."), code="order")
+    if (last_day - first_day).days >= TIME_OFF_MAX_DAYS:
+        raise BookingError(_("Please add at most a year at a time."), code="too_long")
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    closed = set(
+        AvailabilityOverride.objects.filter(
+            practitioner=practitioner,
+            date__in=days,
+            kind=AvailabilityOverride.Kind.CLOSED,
+            start_time__isnull=True,
+        ).values_list("date", flat=True)
+    )
+    AvailabilityOverride.objects.bulk_create(
+        AvailabilityOverride(
+            practitioner=practitioner,
+            date=day,
+            kind=AvailabilityOverride.Kind.CLOSED,
+            note=note[:120],
+        )
+        for day in days
+        if day not in closed
+    )
+    practitioner_calendar_touch(practitioner_id=practitioner.pk)
+    return len(days) - len(closed)

@@ -86,3 +86,13 @@ class CancelForm(forms.Form):
     tell_client = forms.BooleanField(
         label="Email the client that it is cancelled", required=False, initial=True
     )
+
+
+class TimeOffForm(forms.Form):
+    first_day = forms.DateField(
+        label="First day off", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last_day = forms.DateField(
+        label="Last day off", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label="Reason (only you see it)", max_length=120, required=False)

@@ -37,6 +37,7 @@ class OfficeSite(admin.AdminSite):
         return [
             path("calendar/", self.admin_view(self.calendar), name="calendar"),
             path("calendar/book/", self.admin_view(self.book_client), name="book_client"),
+            path("calendar/time-off/", self.admin_view(self.time_off), name="time_off"),
             *super().get_urls(),
         ]
 
@@ -49,3 +50,9 @@ class OfficeSite(admin.AdminSite):
         if not request.user.has_perm("booking.add_booking"):
             raise PermissionDenied
         return views.book_client_view(request, admin_context=self.each_context(request))
+
+    def time_off(self, request: HttpRequest):
+        request.current_app = self.name
+        if not request.user.has_perm("booking.add_availabilityoverride"):
+            raise PermissionDenied
+        return views.time_off_view(request, admin_context=self.each_context(request))

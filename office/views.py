@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Booking
@@ -18,10 +19,11 @@ from booking.services import (
     booking_create_by_practitioner,
     booking_move_by_practitioner,
     booking_outside_hours,
+    time_off_add,
 )
 
 from .calendar import week_start
-from .forms import BookClientForm, CancelForm, WhenForm
+from .forms import BookClientForm, CancelForm, TimeOffForm, WhenForm
 from .selectors import calendar_week
 
 
@@ -143,4 +145,32 @@ def booking_cancel_view(
         request,
         "admin/booking_cancel.html",
         {**admin_context, "title": "Cancel this booking", "form": form, "booking": booking},
+    )
+
+
+def time_off_view(request: HttpRequest, *, admin_context: dict) -> HttpResponse:
+    """Days off as a range with one reason: a holiday in one step, not one row per date."""
+    practitioner = getattr(request.user, "practitioner", None)
+    if practitioner is None:
+        raise PermissionDenied
+    form = TimeOffForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = time_off_add(
+                practitioner=practitioner,
+                first_day=data["first_day"],
+                last_day=data["last_day"],
+                note=data["note"],
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{added} day{'s' if added != 1 else ''} off added.")
+            return redirect(f"{reverse('admin:calendar')}?week={data['first_day']:%Y-%m-%d}")
+    return TemplateResponse(
+        request,
+        "admin/time_off.html",
+        {**admin_context, "title": "Add time off", "form": form},
+        status=400 if form.errors else 200,
     )

@@ -380,6 +380,7 @@ def test_it_finds_no_serious_problems_in_the_office(
         "/admin/sign-in/recovery-codes/",
         "/admin/calendar/",
         "/admin/calendar/book/",
+        "/admin/calendar/time-off/",
         f"/admin/booking/booking/{priyas_answered_call.pk}/move/",
         f"/admin/booking/booking/{priyas_answered_call.pk}/cancel/",
         f"/admin/clients/client/{priyas_answered_call.client_id}/change/",
