@@ -299,8 +299,13 @@ def test_it_reports_a_lapsed_hold_taken_while_confirming_as_taken(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_lets_the_constraint_alone_stop_a_race(postgres, assessment, monkeypatch):
-    # No lock and no check: thirty transactions go straight to the INSERT.
-    monkeypatch.setattr(services, "_lock_practitioner", lambda practitioner_id: None)
+    # No lock and no check: thirty transactions go straight to the INSERT (the
+    # practitioner is read, unlocked, for the pause switch).
+    monkeypatch.setattr(
+        services,
+        "_lock_practitioner",
+        lambda practitioner_id: Practitioner.objects.get(pk=practitioner_id),
+    )
     monkeypatch.setattr(services, "_check_slot", lambda **kwargs: None)
     slot = amsterdam(TUESDAY, 9)
 
