@@ -11,7 +11,8 @@ Metrics (targets in TARGETS): median/p95 of slots_for() over 60 days with 5,000
 bookings, its query count, queries and in-process time per slot page with 500
 and 5,000 bookings, and the slot page's requests/s under gunicorn relative to a
 do-nothing view (bench/urls.py, never in production), and email delivery by a
-real Celery worker (bench/email_bench.py). Prints a table and writes
+real Celery worker (bench/email_bench.py), and the office's Today and client pages
+with 20,000 clients and 50,000 bookings (bench/office_bench.py). Prints a table and writes
 bench/results.json. Exits 0 even if a target is missed. Timings are wall-clock:
 on a shared or busy machine they move; the load average is recorded with them.
 """
@@ -60,6 +61,8 @@ TARGETS = {
     "slot_page_queries": ("<=", "slot_page_queries_500"),
     "slot_page_rps_ratio": (">=", 0.5),
     "sweep_queries_per_batch": ("==", "sweep_queries_per_batch_100"),
+    "office_today_ms": ("<=", 50.0),
+    "office_client_ms": ("<=", 50.0),
 }
 CELL = timedelta(minutes=30)
 
@@ -326,7 +329,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     database = configure_environment()
 
-    from bench import email_bench
+    from bench import email_bench, office_bench
 
     broker = email_bench.configure_broker(BENCH_VAR)
 
@@ -360,6 +363,11 @@ def main() -> int:
     load = throughput()
     print(f"email: {email_bench.REMINDERS:,} reminders through one worker ({broker}) ...")
     email = email_bench.measure(BENCH_VAR, broker)
+    print(
+        f"office: {office_bench.OFFICE_CLIENTS:,} clients, "
+        f"{office_bench.OFFICE_BOOKINGS:,} bookings ..."
+    )
+    office = office_bench.measure()
 
     metrics = {
         "slots_60d_5000_bookings_ms": slots_5000["median_ms"],
@@ -378,6 +386,8 @@ def main() -> int:
         "sweep_queries_per_batch": email["sweep_queries_per_batch"],
         "sweep_queries_per_batch_100": email["sweep_queries_per_batch_100"],
         "reminders_10k_per_s": email["reminders_10k_per_s"],
+        "office_today_ms": office["office_today_ms"],
+        "office_client_ms": office["office_client_ms"],
     }
     missed = report(metrics)
 
@@ -392,6 +402,7 @@ def main() -> int:
             "slot_page_5000": page_5000,
             "load": load,
             "email": email["details"],
+            "office": office["details"],
         },
         "meta": {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -409,6 +409,8 @@ class Booking(models.Model):
         ordering = ["-start_at"]
         indexes = [
             models.Index(fields=["practitioner", "blocked_start"], name="booking_calendar_idx"),
+            # The office's week, Today and the funnel read bookings by when they start.
+            models.Index(fields=["start_at"], name="booking_start_idx"),
             models.Index(
                 fields=["held_by", "held_until"],
                 condition=Q(status="held"),

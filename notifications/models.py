@@ -63,6 +63,8 @@ class OutboundEmail(models.Model):
                 condition=Q(status="sending"),
                 name="outbox_sending_idx",
             ),
+            # Today counts the failed ones on every visit; they are few, the log is not.
+            models.Index(fields=["due_at"], condition=Q(status="failed"), name="outbox_failed_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx"),
             models.Index(fields=["recipient_client_id"], name="outbox_recipient_idx"),
         ]
