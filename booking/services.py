@@ -463,9 +463,16 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     _check_slot(
         session_type=session_type, slot_start=new_start, now=now, exclude_booking_id=booking.pk
     )
-    previous_start = booking.start_at
     blocked = _blocked_range(session_type, new_start)
     _release_expired_holds(practitioner=booking.practitioner, now=now, blocked=blocked)
+    return _booking_move_to(booking, blocked=blocked, now=now, by_practitioner=False)
+
+
+def _booking_move_to(
+    booking: Booking, *, blocked: dict, now: datetime, by_practitioner: bool
+) -> Booking:
+    """Write a checked new time, make it a new version, and tell everyone (both moves)."""
+    previous_start = booking.start_at
     for field, value in blocked.items():
         setattr(booking, field, value)
     booking.sequence += 1
@@ -475,7 +482,7 @@ def booking_reschedule(*, booking: Booking, new_start: datetime) -> Booking:
     except IntegrityError as error:
         raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
     practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
-    emails.booking_emails_rescheduled(booking, now=now)
+    emails.booking_emails_rescheduled(booking, now=now, by_practitioner=by_practitioner)
     events.booking_rescheduled.send(
         events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
     )
@@ -666,21 +673,7 @@ def booking_move_by_practitioner(*, booking: Booking, new_start: datetime) -> Bo
     _check_no_overlap(
         practitioner=booking.practitioner, blocked=blocked, now=now, exclude_booking_id=booking.pk
     )
-    previous_start = booking.start_at
-    for field, value in blocked.items():
-        setattr(booking, field, value)
-    booking.sequence += 1
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as error:
-        raise SlotUnavailable(_("Sorry, this time was just taken.")) from error
-    practitioner_calendar_touch(practitioner_id=booking.practitioner_id)
-    emails.booking_emails_rescheduled(booking, now=now, by_practitioner=True)
-    events.booking_rescheduled.send(
-        events.BookingRescheduled(booking=booking, previous_start=previous_start, now=now)
-    )
-    return booking
+    return _booking_move_to(booking, blocked=blocked, now=now, by_practitioner=True)
 
 
 # --- Her private calendar feed ------------------------------------------------------
