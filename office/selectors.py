@@ -237,37 +237,44 @@ class Entry:
     link_label: str = ""
 
 
+# The newest entries a client's page shows; older ones are in the lists it links to.
+TIMELINE_LIMIT = 50
+
+
 @dataclass(frozen=True)
 class Timeline:
     entries: list[Entry]
     partners: list[Client]  # people this client came as a couple with
+    more: bool = False  # older entries exist beyond TIMELINE_LIMIT
 
 
-def client_timeline(client: Client) -> Timeline:
-    """Everything about one client in time order, in five queries whatever their history.
+def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
+    """The newest ``limit`` things about one client, in five queries whatever their history.
 
     Their bookings (and those they came to as a partner), their own questionnaires
     with a link to the report, every email to them with a link to it as sent, and
     the practitioner's notes. A partner's answers stay on the partner's record.
+    Each kind is read newest first and at most ``limit + 1`` rows, so a long
+    history costs no more to show than a short one.
     """
     as_partner = Intake.objects.filter(client=client, role=Intake.Role.PARTNER).values("booking_id")
     bookings = list(
         Booking.objects.filter(Q(client=client) | Q(pk__in=as_partner))
         .exclude(status=Booking.Status.HELD)
         .select_related("client", "session_type")
-        .order_by("start_at")
+        .order_by("-start_at")[: limit + 1]
     )
     intakes = list(
-        Intake.objects.filter(Q(client=client) | Q(booking__in=bookings))
+        Intake.objects.filter(Q(client=client) | Q(booking__in=[b.pk for b in bookings]))
         .select_related("client")
-        .order_by("created_at")
+        .order_by("-created_at")[: 2 * (limit + 1)]
     )
     emails = list(
         OutboundEmail.objects.filter(recipient_client_id=client.pk)
         .only("kind", "due_at", "sent_at", "status", "sent_subject")
-        .order_by("due_at")
+        .order_by("-due_at")[: limit + 1]
     )
-    notes = list(client.notes.select_related("booking").order_by("created_at"))
+    notes = list(client.notes.select_related("booking").order_by("-created_at")[: limit + 1])
     entries: list[Entry] = []
     partners: dict[int, Client] = {}
     for booking in bookings:
@@ -323,4 +330,6 @@ def client_timeline(client: Client) -> Timeline:
         )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     partners.pop(client.pk, None)
-    return Timeline(entries=entries, partners=list(partners.values()))
+    return Timeline(
+        entries=entries[:limit], partners=list(partners.values()), more=len(entries) > limit
+    )

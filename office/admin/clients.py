@@ -44,4 +44,6 @@ class ClientAdmin(NotesSaving, admin.ModelAdmin):
     def timeline(self, obj):
         if not obj.pk:
             return "—"
-        return render_to_string("admin/clients/timeline.html", {"timeline": client_timeline(obj)})
+        return render_to_string(
+            "admin/clients/timeline.html", {"timeline": client_timeline(obj), "client": obj}
+        )

@@ -93,3 +93,20 @@ def test_it_reads_a_client_page_in_a_fixed_number_of_queries(office, assessment,
     few = count(office, ana)
     history(10, first=2)
     assert few == count(office, ana)
+
+
+def test_it_shows_the_latest_entries_and_links_to_the_rest(office, assessment):
+    ana = ClientFactory(name="Ana Silva", email="ana@example.com")
+    for i in range(30):
+        booking = BookingFactory(
+            session_type=assessment, client=ana, start_at=NOW - timedelta(days=1 + i)
+        )
+        email_row(booking, "reminder", ana.email, due_at=NOW - timedelta(days=2 + i))
+    content = page(office, ana)
+    timeline = content[content.index('class="timeline"') :]
+    assert timeline.count("<time ") == 50
+    assert "These are the latest 50." in timeline
+    assert "?status=all&amp;q=ana%40example.com" in timeline
+    # The newest come first: yesterday's call, not the one a month ago.
+    assert "Email: Reminder" in timeline
+    assert (NOW - timedelta(days=30)).strftime("%a %-d %b %Y") not in timeline
