@@ -76,20 +76,17 @@ def once(event: SecurityEvent) -> str:
     return ""
 
 
-def _zone() -> str:
-    practitioner = _practitioner()
-    return practitioner.time_zone if practitioner else settings.TIME_ZONE
-
-
 def security_alert_context(email: OutboundEmail, event: SecurityEvent) -> dict[str, Any]:
     limit = settings.AXES_FAILURE_LIMIT
+    practitioner = _practitioner()
+    zone = practitioner.time_zone if practitioner else settings.TIME_ZONE
     return {
         "event": event,
-        "practitioner": _practitioner(),
+        "practitioner": practitioner,
         "headline": HEADLINES.get(event.kind, event.get_kind_display()).format(limit=limit),
         "limit": limit,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        "when": when(event.created_at, _zone()),
+        "when": when(event.created_at, zone),
         "office_url": settings.SITE_URL + reverse("admin:index"),
     }
 

@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest
 from django.utils import timezone
@@ -10,34 +9,25 @@ from .services import password_reset_send
 
 
 class CodeForm(forms.Form):
-    """One code: six digits from the authenticator app, or a recovery code."""
+    """One code: six digits from the authenticator app, or a recovery code.
+
+    Its input is written out in templates/staff/_code_field.html (one-time-code
+    autocomplete, numeric keyboard at set-up, the error tied to the field).
+    """
 
     code = forms.CharField(
         label="Code",
         max_length=32,
         strip=True,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
-        ),
         error_messages={"required": "Please type the code."},
     )
-
-    def __init__(self, *args, digits_only: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if digits_only:
-            self.fields["code"].widget.attrs["inputmode"] = "numeric"
-            self.fields["code"].help_text = "The 6 digits your app shows for Scales."
 
 
 class StaffPasswordResetForm(PasswordResetForm):
     """Django's reset form, for staff only, queued in the outbox instead of sent at once."""
 
     def get_users(self, email):
-        return (
-            user
-            for user in super().get_users(email)
-            if user.is_staff and isinstance(user, get_user_model())
-        )
+        return (user for user in super().get_users(email) if user.is_staff)
 
     def save(self, *, request: HttpRequest | None = None, **kwargs) -> None:  # type: ignore[override]
         ip_address = request_ip(request) if request is not None else None

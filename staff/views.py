@@ -85,7 +85,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if authenticator_for(request.user) is not None:
         return redirect(f"{reverse('staff_verify')}?{request.GET.urlencode()}")
     device = authenticator_setup_begin(user=request.user)
-    form = CodeForm(request.POST or None, digits_only=True)
+    form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             confirmed, _codes = authenticator_setup_confirm(
