@@ -100,18 +100,35 @@ class Intake(models.Model):
     # When the practitioner marked the booking's report read: an urgent flag leaves
     # her Today page then, and the report stops waiting.
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
+    # Sent and not read since, for a booking still on: set when answers are sent,
+    # cleared when she marks the report read or the booking is cancelled. Stored, not
+    # worked out from the two moments, so Today finds the few waiting ones through a
+    # small index instead of comparing every questionnaire and reading every booking.
+    awaiting_review = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(awaiting_review=True),
+                name="intake_awaiting_review_idx",
+            ),
+            models.Index(fields=["urgent_at"], condition=Q(urgent=True), name="intake_urgent_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["booking", "role"], name="intake_one_per_role"),
             models.CheckConstraint(
                 condition=Q(status="completed", submitted_at__isnull=False)
                 | (~Q(status="completed") & Q(submitted_at__isnull=True)),
                 name="intake_submitted_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(awaiting_review=False) | Q(submitted_at__isnull=False),
+                name="intake_awaiting_review_when_sent",
             ),
             models.CheckConstraint(
                 condition=Q(urgent=False) | Q(urgent_at__isnull=False),

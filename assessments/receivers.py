@@ -14,7 +14,7 @@ from .emails import intake_nudge_queue
 from .links import intake_path
 from .models import Intake
 from .selectors import intake_for_client
-from .services import intake_partner_invite, intakes_create_for_booking
+from .services import intake_partner_invite, intakes_create_for_booking, intakes_review_withdraw
 
 
 def on_booking_confirmed(event: events.BookingConfirmed) -> None:
@@ -32,6 +32,11 @@ def on_booking_rescheduled(event: events.BookingRescheduled) -> None:
     """Queue the nudge for the new time (booking cancelled the old one with its timed emails)."""
     if event.booking.intakes.exists():
         intake_nudge_queue(event.booking, now=event.now)
+
+
+def on_booking_cancelled(event: events.BookingCancelled) -> None:
+    """A cancelled call's answers stop waiting on her Today page."""
+    intakes_review_withdraw(booking_id=event.booking.pk)
 
 
 def manage_page_panel(page: events.ManagePage) -> events.Panel | None:
@@ -73,5 +78,6 @@ def receivers_connect() -> None:
     events.booking_confirmed.connect(on_booking_confirmed)
     events.booking_email_verified.connect(on_booking_email_verified)
     events.booking_rescheduled.connect(on_booking_rescheduled)
+    events.booking_cancelled.connect(on_booking_cancelled)
     events.manage_page_panels.connect(manage_page_panel)
     events.manage_page_panels.connect(manage_partner_panel)

@@ -133,10 +133,13 @@ def intakes_urgent_unreviewed() -> QuerySet[Intake]:
 
 
 def intakes_awaiting_review() -> QuerySet[Intake]:
-    """Sent questionnaires the practitioner has not read since they were sent, oldest first."""
+    """Sent questionnaires the practitioner has not read since they were sent, oldest first.
+
+    Cancelling a booking withdraws its questionnaires from this list
+    (``services.intakes_review_withdraw``).
+    """
     return (
-        Intake.objects.filter(Q(submitted_at__isnull=False) & _unreviewed_since("submitted_at"))
-        .exclude(booking__status=Booking.Status.CANCELLED)
+        Intake.objects.filter(awaiting_review=True)
         .select_related("client", "booking")
         .order_by("submitted_at")
     )

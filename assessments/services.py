@@ -376,6 +376,7 @@ def intake_submit(*, intake_id: int) -> Intake:
     now = timezone.now()
     intake.status = Intake.Status.COMPLETED
     intake.submitted_at = now
+    intake.awaiting_review = True
     _flag_if_urgent(intake, now)  # answers saved before this change may hold an unflagged yes
     intake.save()
     logger.info("intake %s: sent", intake.pk)
@@ -452,8 +453,18 @@ def intake_report_review(*, booking_id: int, now: datetime) -> int:
     """Mark what the practitioner saw of a booking's questionnaires as read; return how many.
 
     Sent questionnaires and urgent unsent ones. One sent after this waits for its own
-    review (``selectors.intakes_awaiting_review`` compares the two moments).
+    review: sending sets ``awaiting_review`` again.
     """
     return Intake.objects.filter(
         Q(submitted_at__isnull=False) | Q(urgent=True), booking_id=booking_id
-    ).update(reviewed_at=now)
+    ).update(reviewed_at=now, awaiting_review=False)
+
+
+def intakes_review_withdraw(*, booking_id: int) -> int:
+    """Stop a cancelled booking's questionnaires waiting to be read; return how many.
+
+    The report stays readable from the booking and the client's page.
+    """
+    return Intake.objects.filter(booking_id=booking_id, awaiting_review=True).update(
+        awaiting_review=False
+    )

@@ -88,6 +88,7 @@ def fill() -> dict:
             consent_at=booking.start_at - timedelta(days=2),
             submitted_at=booking.start_at - timedelta(days=1),
             reviewed_at=booking.start_at if n % 4 else None,
+            awaiting_review=not n % 4 and booking.status != Booking.Status.CANCELLED,
             urgent=n % 50 == 0,
             urgent_at=booking.start_at - timedelta(days=1) if n % 50 == 0 else None,
         )

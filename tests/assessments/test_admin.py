@@ -27,6 +27,7 @@ def complete(intake, *, urgent=False, **answers):
         answers=stored_answers(intake.instrument.definition, **answers),
         status=Intake.Status.COMPLETED,
         submitted_at=NOW,
+        awaiting_review=True,
         consent_at=NOW,
         urgent=urgent,
         urgent_at=NOW if urgent else None,

@@ -551,3 +551,35 @@ def email_code(email) -> str:
     assert code in message.alternatives[0].content
     assert code not in message.subject
     return code
+
+
+# --- Waiting to be read ---------------------------------------------------------------
+
+
+def waiting_ids() -> list[int]:
+    from assessments.selectors import intakes_awaiting_review
+
+    return [intake.pk for intake in intakes_awaiting_review()]
+
+
+@pytest.mark.time_machine(NOW, tick=False)
+def test_it_waits_to_be_read_from_sending_until_marked_read(ana_intake):
+    fill(ana_intake)
+    assert waiting_ids() == []  # answered, not sent
+    services.intake_submit(intake_id=ana_intake.pk)
+    assert waiting_ids() == [ana_intake.pk]
+
+    assert services.intake_report_review(booking_id=ana_intake.booking_id, now=NOW) == 1
+    ana_intake.refresh_from_db()
+    assert (ana_intake.awaiting_review, ana_intake.reviewed_at) == (False, NOW)
+    assert waiting_ids() == []
+
+
+@pytest.mark.time_machine(NOW, tick=False)
+def test_it_stops_waiting_when_the_call_is_cancelled(ana_intake):
+    fill(ana_intake)
+    services.intake_submit(intake_id=ana_intake.pk)
+    booking_services.booking_cancel(booking=ana_intake.booking, by_practitioner=True)
+    assert waiting_ids() == []
+    ana_intake.refresh_from_db()
+    assert ana_intake.reviewed_at is None  # withdrawn, not read: the report keeps its state

@@ -26,6 +26,7 @@ def sent(intake, *, at=NOW, urgent=False):
     Intake.objects.filter(pk=intake.pk).update(
         status=Intake.Status.COMPLETED,
         submitted_at=at,
+        awaiting_review=True,  # as intake_submit sets it
         urgent=urgent,
         urgent_at=at if urgent else None,
     )
