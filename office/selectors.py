@@ -257,7 +257,13 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
     Each kind is read newest first and at most ``limit + 1`` rows, so a long
     history costs no more to show than a short one.
     """
-    as_partner = Intake.objects.filter(client=client, role=Intake.Role.PARTNER).values("booking_id")
+    # A list, not a subquery: "client = x OR id IN (subquery)" makes PostgreSQL read
+    # every booking, while "client = x OR id IN (1, 2)" uses both indexes.
+    as_partner = list(
+        Intake.objects.filter(client=client, role=Intake.Role.PARTNER)
+        .order_by()
+        .values_list("booking_id", flat=True)
+    )
     bookings = list(
         Booking.objects.filter(Q(client=client) | Q(pk__in=as_partner))
         .exclude(status=Booking.Status.HELD)
@@ -267,6 +273,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
     intakes = list(
         Intake.objects.filter(Q(client=client) | Q(booking__in=[b.pk for b in bookings]))
         .select_related("client")
+        .defer("answers")  # the timeline needs no answers; they are the bulk of a row
         .order_by("-created_at")[: 2 * (limit + 1)]
     )
     emails = list(
@@ -275,6 +282,10 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
         .order_by("-due_at")[: limit + 1]
     )
     notes = list(client.notes.select_related("booking").order_by("-created_at")[: limit + 1])
+    # Each label translated once: get_FOO_display() translates every choice on every call.
+    booking_status = _labels(Booking.Status.choices)
+    intake_status = _labels(Intake.Status.choices)
+    email_status = _labels(OutboundEmail.Status.choices)
     entries: list[Entry] = []
     partners: dict[int, Client] = {}
     for booking in bookings:
@@ -288,7 +299,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
                 at=booking.start_at,
                 kind="booking",
                 title=f"{booking.session_type.name}{with_whom}",
-                detail=booking.get_status_display(),
+                detail=booking_status.get(booking.status, booking.status),
                 url=reverse("admin:booking_booking_change", args=[booking.pk]),
                 link_label="Open the booking",
             )
@@ -302,7 +313,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
             Entry(
                 at=intake.submitted_at or intake.created_at,
                 kind="questionnaire",
-                title="Questionnaire " + intake.get_status_display().lower(),
+                title="Questionnaire " + intake_status.get(intake.status, intake.status).lower(),
                 detail="Safety answer" if intake.urgent else "",
                 url=reverse("admin:assessments_intake_report", args=[intake.booking_id]),
                 link_label="Read the report",
@@ -314,7 +325,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
                 at=email.sent_at or email.due_at,
                 kind="email",
                 title=f"Email: {email.kind_label}",
-                detail=email.get_status_display(),
+                detail=email_status.get(email.status, email.status),
                 url=reverse("admin:notifications_outboundemail_change", args=[email.pk]),
                 link_label="See it as sent" if email.sent_at else "Open",
             )
@@ -333,3 +344,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
     return Timeline(
         entries=entries[:limit], partners=list(partners.values()), more=len(entries) > limit
     )
+
+
+def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
