@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -17,7 +17,14 @@ from clients.selectors import clients_by_email
 
 from . import slots
 from .db import EpochSeconds
-from .models import AvailabilityOverride, AvailabilityRule, Booking, Practitioner, SessionType
+from .models import (
+    AvailabilityOverride,
+    AvailabilityRule,
+    Booking,
+    Practitioner,
+    SessionType,
+    Weekday,
+)
 
 
 def practice_name() -> str:
@@ -302,3 +309,40 @@ def bookings_for_calendar_feed(*, practitioner: Practitioner, now: datetime) -> 
         .select_related("client", "session_type")
         .order_by("start_at", "pk")[:CALENDAR_FEED_LIMIT]
     )
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One weekday of her weekly pattern: its windows, earliest first; none when closed."""
+
+    weekday: int  # 0 = Monday, as Python and the slot engine count
+    name: str
+    windows: tuple[tuple[time, time], ...]
+
+    @property
+    def short_name(self) -> str:
+        return self.name[:3]
+
+    @property
+    def hours_text(self) -> str:
+        """Return the day's hours as people write them ("09:00–12:00, 14:00–17:00"), or "Closed"."""
+        if not self.windows:
+            return "Closed"
+        return ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in self.windows)
+
+
+def weekly_hours(practitioner: Practitioner) -> list[DayHours]:
+    """Return her seven days, Monday to Sunday, with their weekly windows (one query).
+
+    Every day is there, closed ones with no windows, so a page can show a whole week.
+    """
+    found: dict[int, list[tuple[time, time]]] = {weekday: [] for weekday in Weekday.values}
+    rows = AvailabilityRule.objects.filter(practitioner=practitioner).values_list(
+        "weekday", "start_time", "end_time"
+    )
+    for weekday, start, end in rows:
+        found[weekday].append((start, end))
+    return [
+        DayHours(weekday=weekday, name=str(Weekday(weekday).label), windows=tuple(sorted(windows)))
+        for weekday, windows in found.items()
+    ]

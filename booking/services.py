@@ -13,7 +13,8 @@ import dataclasses
 import logging
 import secrets
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from uuid import UUID
 
 from django.conf import settings
@@ -28,7 +29,14 @@ from clients.services import client_get_or_create_for_booking
 from lib.errors import DomainError
 
 from . import emails, events, slots
-from .models import AvailabilityOverride, Booking, Practitioner, SessionType
+from .models import (
+    AvailabilityOverride,
+    AvailabilityRule,
+    Booking,
+    Practitioner,
+    SessionType,
+    Weekday,
+)
 from .selectors import (
     booking_can_change,
     client_is_returning,
@@ -780,3 +788,59 @@ def time_off_add(*, practitioner: Practitioner, first_day: date, last_day: date,
     )
     practitioner_calendar_touch(practitioner_id=practitioner.pk)
     return len(days) - len(closed)
+
+
+# --- Weekly hours -------------------------------------------------------------------------
+
+
+def _check_weekly_windows(weekday: int, windows: list[tuple[time, time]]) -> None:
+    """Refuse a day whose windows end before they start or run into each other."""
+    if weekday not in Weekday.values:
+        raise BookingError(_("A week has seven days, Monday to Sunday."), code="weekday")
+    day = Weekday(weekday).label
+    ordered = sorted(windows)
+    for start, end in ordered:
+        if end <= start:
+            raise BookingError(
+                _("On %(day)s, %(start)s–%(end)s ends before it starts. Please check the times.")
+                % {"day": day, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
+                code="order",
+            )
+    for (first_start, first_end), (next_start, next_end) in pairwise(ordered):
+        if next_start < first_end:
+            raise BookingError(
+                _(
+                    "On %(day)s, %(first)s and %(next)s overlap. Please make them one window, "
+                    "or let one end before the other starts."
+                )
+                % {
+                    "day": day,
+                    "first": f"{first_start:%H:%M}–{first_end:%H:%M}",
+                    "next": f"{next_start:%H:%M}–{next_end:%H:%M}",
+                },
+                code="overlap",
+            )
+
+
+@transaction.atomic
+def weekly_hours_replace(
+    *, practitioner: Practitioner, windows: dict[int, list[tuple[time, time]]]
+) -> None:
+    """Make ``windows`` (weekday 0 = Monday to 6 = Sunday) her whole weekly pattern.
+
+    All or nothing: one wrong window refuses the lot, so the slot engine never
+    reads half a week. A day left out is closed. Windows may touch (12:00–14:00
+    then 14:00–17:00) but not overlap. Bookings already made stay where they
+    are, as with time off: she moves or cancels them herself.
+    """
+    for weekday, day_windows in windows.items():
+        _check_weekly_windows(weekday, day_windows)
+    # The calendar lock: a booking checked against the old hours cannot slip in between.
+    _lock_practitioner(practitioner.pk)
+    AvailabilityRule.objects.filter(practitioner=practitioner).delete()
+    AvailabilityRule.objects.bulk_create(
+        AvailabilityRule(practitioner=practitioner, weekday=weekday, start_time=start, end_time=end)
+        for weekday, day_windows in sorted(windows.items())
+        for start, end in sorted(day_windows)
+    )
+    practitioner_calendar_touch(practitioner_id=practitioner.pk)

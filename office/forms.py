@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from booking.models import Booking, Practitioner, SessionType
+from booking.models import Booking, Practitioner, SessionType, Weekday
+from booking.selectors import DayHours
 from booking.slots import to_utc
 from clients.models import Client
 from clients.selectors import clients_by_email
@@ -96,3 +98,99 @@ class TimeOffForm(forms.Form):
         label="Last day off", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(label="Reason (only you see it)", max_length=120, required=False)
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    """One weekday's row of the grid: its pairs of time fields and what is wrong in them."""
+
+    day: DayHours
+    windows: list[tuple[forms.BoundField, forms.BoundField]]
+    invalid: list[forms.BoundField]
+    padding: range  # empty cells, so every row has as many cells as the widest
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for field in self.invalid for error in field.errors]
+
+
+class WeeklyHoursForm(forms.Form):
+    """Her week as a grid: each day up to three windows, from and until, on her own clock.
+
+    A day with more windows stored gets a pair of fields for each of them,
+    so saving never drops hours she cannot see. ``cleaned_data["windows"]`` is the
+    whole week for ``weekly_hours_replace``; whether windows overlap is the
+    service's to judge.
+    """
+
+    WINDOWS_PER_DAY = 3
+
+    error_messages = {
+        "no_until": "From %(time)s until when? Please add the end, or clear the start.",
+        "no_from": "Until %(time)s from when? Please add the start, or clear the end.",
+    }
+
+    def __init__(self, *args, days: list[DayHours], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.days = days
+        self.columns = max([self.WINDOWS_PER_DAY, *(len(day.windows) for day in days)])
+        for day in days:
+            for number in range(1, self._count(day) + 1):
+                stored = day.windows[number - 1] if number <= len(day.windows) else (None, None)
+                for end, value in zip(("from", "until"), stored, strict=True):
+                    # type="time" gives phones their time picker; typed "9:00" is read too.
+                    self.fields[self.field_name(day, number, end)] = forms.TimeField(
+                        label=f"{day.name}, {end} ({number})",
+                        required=False,
+                        initial=value,
+                        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+                    )
+
+    def _count(self, day: DayHours) -> int:
+        return max(self.WINDOWS_PER_DAY, len(day.windows))
+
+    @staticmethod
+    def field_name(day: DayHours, number: int, end: str) -> str:
+        return f"{Weekday(day.weekday).name.lower()}_{number}_{end}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        windows: dict[int, list[tuple[time, time]]] = {}
+        for day in self.days:
+            windows[day.weekday] = []
+            for number in range(1, self._count(day) + 1):
+                from_name = self.field_name(day, number, "from")
+                until_name = self.field_name(day, number, "until")
+                if from_name in self.errors or until_name in self.errors:
+                    continue  # a time that could not be read already says so
+                start, end = data.get(from_name), data.get(until_name)
+                if start is not None and end is None:
+                    self.add_error(until_name, self._error("no_until", start))
+                elif end is not None and start is None:
+                    self.add_error(from_name, self._error("no_from", end))
+                elif start is not None and end is not None:
+                    windows[day.weekday].append((start, end))
+        data["windows"] = windows
+        return data
+
+    def _error(self, code: str, typed: time) -> ValidationError:
+        return ValidationError(
+            self.error_messages[code], code=code, params={"time": f"{typed:%H:%M}"}
+        )
+
+    @property
+    def column_range(self) -> range:
+        return range(self.columns)
+
+    @property
+    def rows(self) -> list[HoursRow]:
+        """Return the grid's seven rows, Monday first, for the template."""
+        rows = []
+        for day in self.days:
+            pairs = [
+                (self[self.field_name(day, n, "from")], self[self.field_name(day, n, "until")])
+                for n in range(1, self._count(day) + 1)
+            ]
+            invalid = [field for pair in pairs for field in pair if field.errors]
+            rows.append(HoursRow(day, pairs, invalid, range(self.columns - len(pairs))))
+        return rows

@@ -38,6 +38,7 @@ class OfficeSite(admin.AdminSite):
             path("calendar/", self.admin_view(self.calendar), name="calendar"),
             path("calendar/book/", self.admin_view(self.book_client), name="book_client"),
             path("calendar/time-off/", self.admin_view(self.time_off), name="time_off"),
+            path("calendar/hours/", self.admin_view(self.weekly_hours), name="weekly_hours"),
             *super().get_urls(),
         ]
 
@@ -56,3 +57,9 @@ class OfficeSite(admin.AdminSite):
         if not request.user.has_perm("booking.add_availabilityoverride"):
             raise PermissionDenied
         return views.time_off_view(request, admin_context=self.each_context(request))
+
+    def weekly_hours(self, request: HttpRequest):
+        request.current_app = self.name
+        if not request.user.has_perm("booking.change_availabilityrule"):
+            raise PermissionDenied
+        return views.weekly_hours_view(request, admin_context=self.each_context(request))

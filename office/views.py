@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Booking
+from booking.selectors import weekly_hours
 from booking.services import (
     BookingError,
     booking_cancel,
@@ -20,10 +21,11 @@ from booking.services import (
     booking_move_by_practitioner,
     booking_outside_hours,
     time_off_add,
+    weekly_hours_replace,
 )
 
 from .calendar import week_start
-from .forms import BookClientForm, CancelForm, TimeOffForm, WhenForm
+from .forms import BookClientForm, CancelForm, TimeOffForm, WeeklyHoursForm, WhenForm
 from .selectors import calendar_week
 
 
@@ -172,5 +174,34 @@ def time_off_view(request: HttpRequest, *, admin_context: dict) -> HttpResponse:
         request,
         "admin/time_off.html",
         {**admin_context, "title": "Add time off", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def weekly_hours_view(request: HttpRequest, *, admin_context: dict) -> HttpResponse:
+    """Her weekly hours as one grid, Monday to Sunday, saved in one step."""
+    practitioner = getattr(request.user, "practitioner", None)
+    if practitioner is None:
+        raise PermissionDenied
+    form = WeeklyHoursForm(
+        request.POST if request.method == "POST" else None, days=weekly_hours(practitioner)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            weekly_hours_replace(practitioner=practitioner, windows=form.cleaned_data["windows"])
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your weekly hours are saved.")
+            return redirect("admin:calendar")
+    return TemplateResponse(
+        request,
+        "admin/weekly_hours.html",
+        {
+            **admin_context,
+            "title": "Weekly hours",
+            "form": form,
+            "time_zone": practitioner.time_zone,
+        },
         status=400 if form.errors else 200,
     )

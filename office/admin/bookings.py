@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -22,11 +22,11 @@ from booking.emails import SUBJECT as BOOKING_SUBJECT
 from booking.feed import calendar_feed_url
 from booking.models import (
     AvailabilityOverride,
-    AvailabilityRule,
     Booking,
     Practitioner,
     SessionType,
 )
+from booking.selectors import weekly_hours
 from notifications.selectors import emails_about
 from notifications.services import emails_forget
 
@@ -59,10 +59,6 @@ class HoursInline(admin.TabularInline):
         return formfield
 
 
-class AvailabilityRuleInline(HoursInline):
-    model = AvailabilityRule
-
-
 class AvailabilityOverrideInline(HoursInline):
     model = AvailabilityOverride
     ordering = ("-date",)
@@ -73,19 +69,21 @@ class PractitionerAdmin(admin.ModelAdmin):
     # A meeting link typed without a scheme is an https one.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("display_name", "time_zone", "meeting_url")
-    inlines = [AvailabilityRuleInline, AvailabilityOverrideInline]
-    readonly_fields = ("calendar_feed",)
+    # Weekly hours have their own page (admin:weekly_hours), a grid that reads as a week.
+    inlines = [AvailabilityOverrideInline]
+    readonly_fields = ("weekly_hours_summary", "calendar_feed")
 
     def save_related(self, request, form, formsets, change):
         """Save, then raise the calendar version: cached slot pages must not show old times.
 
-        This covers hours, date overrides and pausing or resuming new bookings.
+        This covers date overrides and pausing or resuming new bookings.
         """
         super().save_related(request, form, formsets, change)
         services.practitioner_calendar_touch(practitioner_id=form.instance.pk)
 
     fieldsets = (
         (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
+        (_("Hours"), {"fields": ("weekly_hours_summary",)}),
         (_("New bookings"), {"fields": ("bookings_paused", "paused_message")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
         (_("Emails"), {"fields": ("referral_note", "reschedule_alerts")}),
@@ -107,6 +105,24 @@ class PractitionerAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("Weekly hours"))
+    def weekly_hours_summary(self, obj):
+        """Show her week as text, a line a day ("Mon 09:00–12:00"), and where to change it."""
+        if obj is None or obj.pk is None:
+            return _("You can set these once the profile is saved.")
+        lines = format_html_join(
+            "",
+            "<li>{} {}</li>",
+            ((day.short_name, day.hours_text) for day in weekly_hours(obj)),
+        )
+        link = reverse("admin:weekly_hours", current_app=self.admin_site.name)
+        return format_html(
+            '<ul class="weekly-hours">{}</ul><p><a href="{}">{}</a></p>',
+            lines,
+            link,
+            _("Change weekly hours"),
+        )
 
     @admin.display(description=_("Your bookings in your calendar app"))
     def calendar_feed(self, obj):

@@ -79,7 +79,7 @@ def test_it_lists_bookings_in_a_fixed_number_of_queries(office, assessment):
 def test_it_lets_the_practitioner_edit_profile_hours_and_overrides(office, maya):
     page = office.get(f"/admin/booking/practitioner/{maya.pk}/change/")
     content = page.content.decode()
-    assert "Weekly availability" in content
+    assert "Change weekly hours" in content  # her hours have their own page now
     assert "Date overrides" in content
 
 

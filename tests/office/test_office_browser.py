@@ -94,8 +94,8 @@ def test_it_works_in_the_office_without_a_policy_violation(
     axe(page)
 
     page.goto(live_server.url + f"/admin/booking/practitioner/{maya.pk}/change/")
-    page.get_by_text("Add another Weekly availability").click()  # inlines.js
-    expect(page.locator("input[name='availability_rules-9-start_time']")).to_be_visible()
+    page.get_by_text("Add another Date override").click()  # inlines.js
+    expect(page.locator("input[name='availability_overrides-1-date']")).to_be_visible()
     override = "input[name='availability_overrides-0-date']"
     page.locator(f"{override} + .datetimeshortcuts").get_by_role("link", name="Today").click()
     expect(page.locator(override)).not_to_have_value("")  # DateTimeShortcuts.js filled it

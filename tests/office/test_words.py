@@ -62,6 +62,7 @@ def office_pages(booking) -> list[str]:
         reverse("admin:calendar"),
         reverse("admin:book_client"),
         reverse("admin:time_off"),
+        reverse("admin:weekly_hours"),
         reverse("admin:booking_booking_move", args=[booking.pk]),
         reverse("admin:booking_booking_cancel", args=[booking.pk]),
         reverse("admin:assessments_intake_report", args=[booking.pk]),
