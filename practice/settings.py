@@ -386,6 +386,14 @@ EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 OUTBOX_REQUEUE_MINUTES = env.int("OUTBOX_REQUEUE_MINUTES", default=10)
 
+# --- Backups (office/backups.py, docs/operations.md) --------------------------
+# `manage.py backup_create` encrypts to these age public keys (age1..., comma-separated);
+# the secret keys stay offline. Backups older than BACKUP_KEEP_DAYS are pruned, so
+# erased data is gone from the backups that many days after an erasure.
+BACKUP_AGE_RECIPIENTS = env.list("BACKUP_AGE_RECIPIENTS", default=[])
+BACKUP_DIR = Path(env.path("BACKUP_DIR", default=VAR_DIR / "backups"))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=35)
+
 # --- Limits on the public pages (see clients/visitors.py) ---------------------
 # Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the
 # load balancer); empty means the socket's address is the visitor's. Shared
