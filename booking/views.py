@@ -6,6 +6,7 @@ import logging
 from datetime import date
 from uuid import UUID
 
+from auditlog.signals import accessed
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -23,7 +24,7 @@ from .emails import ics_for
 from .feed import calendar_feed_file
 from .formatting import clock_in_zone, short_date, when, zone_label
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
-from .models import Booking, SessionType
+from .models import Booking, Practitioner, SessionType
 from .picker import nearest_free, picker_week
 from .tokens import (
     BadToken,
@@ -612,12 +613,14 @@ def calendar_feed(request, token: str):
 
     The address is the key (calendar apps cannot sign in); she can turn it off
     or replace it in the office. Her app may keep a copy five minutes, no shared
-    cache may keep one at all, and no search engine lists it. Two queries, whatever the
-    number of bookings.
+    cache may keep one at all, and no search engine lists it. Two queries and an audit
+    line, whatever the number of bookings.
     """
     practitioner = selectors.practitioner_by_calendar_feed_token(token)
     if practitioner is None:
         raise Http404("No such calendar")
+    # For the audit trail (the office records who reads what): her calendar app read it.
+    accessed.send(sender=Practitioner, instance=practitioner)
     now = timezone.now()
     bookings = selectors.bookings_for_calendar_feed(practitioner=practitioner, now=now)
     content = calendar_feed_file(practitioner=practitioner, bookings=bookings, now=now)

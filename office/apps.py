@@ -10,3 +10,8 @@ class OfficeConfig(AppConfig):
 
     name = "office"
     verbose_name = "Office"
+
+    def ready(self) -> None:
+        from .audit import audit_register
+
+        audit_register()

@@ -23,6 +23,9 @@ def practitioner_access_grant(*, user: User) -> Group:
         Permission.objects.filter(
             Q(content_type__app_label__in=PRACTICE_APPS)
             | Q(content_type__app_label="staff", codename="view_securityevent")
+        ).exclude(  # the audit trail is read only, for her as for anyone
+            content_type__app_label="office",
+            codename__in=["add_auditentry", "change_auditentry", "delete_auditentry"],
         )
     )
     user.is_staff = True

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "auditlog",
     # The apps depend one way, each only on those listed before it (see
     # docs/architecture.md); ready() runs in this order, so kinds of email are
     # registered before the apps above extend them.
@@ -106,9 +107,17 @@ MIDDLEWARE = [
     "staff.middleware.staff_idle_timeout_middleware",
     "staff.middleware.SecondFactorRequiredMiddleware",
     "booking.middleware.practitioner_timezone_middleware",
+    # Who did it and from where, for the audit trail's entries (office/audit.py).
+    "office.audit.AuditContextMiddleware",
     # Last, as django-axes asks: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (office/audit.py): our own entry model, which keeps field names only.
+AUDITLOG_LOGENTRY_MODEL = "office.AuditEntry"
+# django-auditlog's migrations create its own entry table even when the model is
+# swapped; that unused table would hold foreign keys to users that stop a flush.
+MIGRATION_MODULES = {"auditlog": None}
 
 # django-axes counts failed logins before any other backend checks a password.
 AUTHENTICATION_BACKENDS = [

@@ -6,12 +6,10 @@ the way to read them; deleting a questionnaire erases that person's answers.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +21,8 @@ from assessments.models import Instrument, Intake
 from assessments.selectors import STATUS_LABELS, intake_summary
 from assessments.services import intake_report_review
 from booking.models import Booking
+
+from ..audit import audit_opened
 
 
 @admin.register(Instrument)
@@ -76,7 +76,9 @@ class IntakeAdmin(admin.ModelAdmin):
         "report",
     )
     readonly_fields = fields
-    actions = ["export_answers"]
+    # A person's data request is the client page's "Download their data": it holds
+    # their own answers only, never a partner's (office/export.py).
+    actions = None
 
     def has_add_permission(self, request):
         return False
@@ -91,26 +93,6 @@ class IntakeAdmin(admin.ModelAdmin):
     @admin.display(description=_("report"))
     def report(self, obj):
         return format_html('<a href="{}">{}</a>', report_url(obj.booking_id), _("Open the report"))
-
-    @admin.action(description=_("Download answers as JSON (for a person's data request)"))
-    def export_answers(self, request, queryset):
-        rows = [
-            {
-                "client": intake.client.email,
-                "role": intake.role,
-                "status": intake.status,
-                "questionnaire": f"{intake.instrument.slug} v{intake.instrument.version}",
-                "consent_at": intake.consent_at.isoformat() if intake.consent_at else None,
-                "submitted_at": intake.submitted_at.isoformat() if intake.submitted_at else None,
-                "answers": intake.answers,
-            }
-            for intake in queryset.select_related("client", "instrument")
-        ]
-        response = HttpResponse(
-            json.dumps(rows, indent=2, ensure_ascii=False), content_type="application/json"
-        )
-        response["Content-Disposition"] = 'attachment; filename="questionnaires.json"'
-        return response
 
     def get_urls(self):
         return [
@@ -138,9 +120,13 @@ class IntakeAdmin(admin.ModelAdmin):
         return redirect("admin:index")
 
     def report_view(self, request, booking_id: int):
-        return views.intake_report(
+        response = views.intake_report(
             request, booking_id, admin_context=self.admin_site.each_context(request)
         )
+        if response.status_code == 200:
+            for intake in Intake.objects.filter(booking_id=booking_id).only("pk", "client_id"):
+                audit_opened(intake, what="Opened the questionnaire report")
+        return response
 
 
 # --- For the booking pages (office.admin.bookings) ------------------------------------

@@ -1,6 +1,5 @@
 """The practitioner's side: the report, the booking pages' status, the admin lists."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -246,22 +245,3 @@ def test_it_lists_versions_and_questionnaires_read_only(office, ana_intake):
     assert "Ana Souza" in intakes
     assert 'name="answers"' not in one
     assert report_url(ana_intake.booking) in one
-
-
-def test_it_exports_a_persons_answers(office, couple_intakes):
-    ana_intake, _ = couple_intakes
-    complete(ana_intake, ctx_hopes="Calmer evenings")
-
-    response = office.post(
-        "/admin/assessments/intake/",
-        {"action": "export_answers", "_selected_action": [ana_intake.pk]},
-    )
-
-    [row] = json.loads(response.content)
-    assert response["Content-Disposition"] == 'attachment; filename="questionnaires.json"'
-    assert (row["client"], row["role"], row["questionnaire"]) == (
-        "ana@example.com",
-        "client",
-        "power-balance v1",
-    )
-    assert row["answers"]["ctx_hopes"] == "Calmer evenings"

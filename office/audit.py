@@ -1,0 +1,94 @@
+"""The audit trail: who opened or changed which record, when, from where; never what it said.
+
+django-auditlog writes an entry on every save and delete of the models registered
+in ``audit_register`` (bookings, clients, notes and the practitioner's settings),
+and on every "accessed" signal; the office adds its own for opening a report, a
+client page or notes, for an export and for an erasure. Our entry model
+(``office.models.AuditEntry``) keeps the names of changed fields and the record's
+id, never values nor names, so erasing a person never has to touch the trail, and
+it refuses to be changed or deleted once written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.middleware import AuditlogMiddleware
+from auditlog.registry import auditlog
+from django.db.models import Model
+
+from clients.visitors import request_ip
+
+# Fields whose change says nothing to an auditor (timestamps every save moves).
+NOT_AUDITED = ["updated_at", "created_at"]
+
+
+def audit_register() -> None:
+    """Register what the trail follows; called once from OfficeConfig.ready()."""
+    from booking.models import (
+        AvailabilityOverride,
+        AvailabilityRule,
+        Booking,
+        Practitioner,
+        SessionType,
+    )
+    from clients.models import Client
+
+    from .models import Note
+
+    for model in (
+        Client,
+        Booking,
+        Note,
+        Practitioner,
+        SessionType,
+        AvailabilityRule,
+        AvailabilityOverride,
+    ):
+        if not auditlog.contains(model):
+            auditlog.register(model, exclude_fields=NOT_AUDITED)
+
+
+def audit_client_of(instance: Model) -> int | None:
+    """The client a record is about, so the trail can be read client by client."""
+    from clients.models import Client
+
+    if isinstance(instance, Client):
+        return instance.pk
+    return getattr(instance, "client_id", None)
+
+
+def audit_opened(instance: Model, *, what: str = "") -> None:
+    """Record that staff opened ``instance`` (a report, a client page, notes, an export).
+
+    Called by the office's views; the actor and address come from the request
+    (``AuditContextMiddleware``).
+    """
+    from .models import AuditEntry
+
+    AuditEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        changes=None,
+        additional_data={"what": what} if what else None,
+    )
+
+
+class AuditContextMiddleware(AuditlogMiddleware):
+    """Who and from where, for the entries a request writes.
+
+    The address is the one our proxy settings trust (``clients.visitors.request_ip``),
+    not a forgeable X-Forwarded-For, and only a staff member's: a client's own
+    changes (booking, cancelling) are recorded without their address, which would
+    be personal data an erasure could not reach.
+    """
+
+    def get_extra_data(self, request) -> dict[str, Any]:
+        user = getattr(request, "user", None)
+        staff = bool(user is not None and user.is_authenticated and user.is_staff)
+        return {
+            "remote_addr": (request_ip(request) or None) if staff else None,
+            "remote_port": None,
+            "actor": user if staff else None,
+        }
