@@ -468,3 +468,22 @@ def intakes_review_withdraw(*, booking_id: int) -> int:
     return Intake.objects.filter(booking_id=booking_id, awaiting_review=True).update(
         awaiting_review=False
     )
+
+
+# --- Erasure ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def intakes_erase_person(*, client_id: int, promote_partner_on: Sequence[int] = ()) -> int:
+    """Delete every questionnaire a person answered (their right to erasure); return how many.
+
+    Their access codes go with them. On ``promote_partner_on`` (couple bookings
+    that stay with the other partner once the person who booked is erased) the
+    partner's questionnaire becomes the booking's client questionnaire, so the
+    booking's pages and emails keep finding it.
+    """
+    deleted = Intake.objects.filter(client_id=client_id).delete()[1].get("assessments.Intake", 0)
+    Intake.objects.filter(booking_id__in=list(promote_partner_on), role=Intake.Role.PARTNER).update(
+        role=Intake.Role.CLIENT
+    )
+    return deleted

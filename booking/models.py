@@ -106,6 +106,29 @@ class Practitioner(models.Model):
         default=True,
         help_text=_("Cancellations and new bookings are always emailed to you."),
     )
+    # Keeping records (office/retention.py): people who never came are erased only if
+    # she turns it on; records with sessions are only ever listed for her decision.
+    erase_inactive_leads = models.BooleanField(
+        _("erase people who never came"),
+        default=False,
+        help_text=_(
+            "People who booked or were invited but never had a session and never answered "
+            "the questionnaire are erased automatically once they have been quiet this long."
+        ),
+    )
+    inactive_lead_days = models.PositiveIntegerField(
+        _("quiet for (days)"), default=365, validators=[MinValueValidator(30)]
+    )
+    keep_records_years = models.PositiveSmallIntegerField(
+        _("keep records of people who had sessions for at least (years)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Clinical records may have to be kept for years. After this many years since "
+            "the last session, a record is listed for you to decide; nothing is erased "
+            "on its own."
+        ),
+    )
     calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
@@ -402,6 +425,11 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the person who booked was erased (their right to erasure): the booking
+    # stays, without them, so the practice's counts stay true.
+    client_erased_at = models.DateTimeField(
+        _("client erased"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("booking")
@@ -426,8 +454,12 @@ class Booking(models.Model):
                 & Q(blocked_end__gte=models.F("end_at")),
                 name="booking_blocked_covers_meeting",
             ),
+            # A hold has no client yet; an erased client's past bookings have none any
+            # more. Erasure cancels their future ones, so a live booking always has one.
             models.CheckConstraint(
-                condition=Q(status="held") | Q(client__isnull=False),
+                condition=Q(status="held")
+                | Q(client__isnull=False)
+                | Q(client_erased_at__isnull=False),
                 name="booking_client_unless_held",
             ),
             models.CheckConstraint(

@@ -158,6 +158,30 @@ def emails_forget(*, subject_type: str, subject_id: int) -> int:
     return deleted
 
 
+def emails_erase_person(
+    *, client_id: int, addresses: Iterable[str], subjects: Iterable[tuple[str, int]]
+) -> int:
+    """Forget a person in the email log (their right to erasure); return the rows touched.
+
+    The rows stay, emptied, so the practice's counts and the keys that stop a
+    resend stay true: an email to them keeps no address and no copy; an email about
+    one of ``subjects`` (their bookings, to the practitioner or a partner) keeps
+    its address but no copy, since a copy may name them. Whatever of those has not
+    gone to the mail server yet is cancelled, so nothing about them leaves after.
+    """
+    to_them = Q(recipient_client_id=client_id)
+    for address in {address.strip().lower() for address in addresses if address}:
+        to_them |= Q(to_email__iexact=address)
+    about_them = Q(pk__in=[])
+    for subject_type, subject_id in subjects:
+        about_them |= Q(subject_type=subject_type, subject_id=subject_id)
+    rows = OutboundEmail.objects.filter(to_them | about_them)
+    rows.filter(_pending()).update(status=Status.CANCELLED)
+    emptied = {"sent_subject": "", "sent_text": "", "sent_html": "", "last_error": ""}
+    touched = rows.filter(to_them).update(to_email="", recipient_client_id=None, **emptied)
+    return touched + OutboundEmail.objects.filter(about_them).exclude(to_them).update(**emptied)
+
+
 def outbox_kick() -> None:
     """Ask for a sweep now, so emails due now do not wait for the next minute."""
     from .tasks import outbox_sweep_task

@@ -194,3 +194,10 @@ class WeeklyHoursForm(forms.Form):
             invalid = [field for pair in pairs for field in pair if field.errors]
             rows.append(HoursRow(day, pairs, invalid, range(self.columns - len(pairs))))
         return rows
+
+
+class EraseForm(forms.Form):
+    understood = forms.BooleanField(
+        label="I understand this removes the person for good and cannot be undone",
+        error_messages={"required": "Please tick the box to confirm."},
+    )

@@ -39,6 +39,17 @@ class OfficeSite(admin.AdminSite):
             path("calendar/book/", self.admin_view(self.book_client), name="book_client"),
             path("calendar/time-off/", self.admin_view(self.time_off), name="time_off"),
             path("calendar/hours/", self.admin_view(self.weekly_hours), name="weekly_hours"),
+            # Before the admin's own client URLs, whose catch-all would take them.
+            path(
+                "clients/client/records/",
+                self.admin_view(self.records_review),
+                name="clients_client_records",
+            ),
+            path(
+                "clients/client/<int:client_id>/erase/",
+                self.admin_view(self.client_erase),
+                name="clients_client_erase",
+            ),
             *super().get_urls(),
         ]
 
@@ -63,3 +74,15 @@ class OfficeSite(admin.AdminSite):
         if not request.user.has_perm("booking.change_availabilityrule"):
             raise PermissionDenied
         return views.weekly_hours_view(request, admin_context=self.each_context(request))
+
+    def client_erase(self, request: HttpRequest, client_id: int):
+        request.current_app = self.name
+        if not request.user.has_perm("clients.delete_client"):
+            raise PermissionDenied
+        return views.client_erase_view(request, client_id, admin_context=self.each_context(request))
+
+    def records_review(self, request: HttpRequest):
+        request.current_app = self.name
+        if not request.user.has_perm("clients.view_client"):
+            raise PermissionDenied
+        return views.records_review_view(request, admin_context=self.each_context(request))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Booking
+from booking.models import Booking, Practitioner
 from booking.selectors import weekly_hours
 from booking.services import (
     BookingError,
@@ -23,9 +24,12 @@ from booking.services import (
     time_off_add,
     weekly_hours_replace,
 )
+from clients.models import Client
 
 from .calendar import week_start
-from .forms import BookClientForm, CancelForm, TimeOffForm, WeeklyHoursForm, WhenForm
+from .erasure import ErasureError, client_erase, erasure_plan
+from .forms import BookClientForm, CancelForm, EraseForm, TimeOffForm, WeeklyHoursForm, WhenForm
+from .retention import leads_quiet_since, records_past_retention, retention_cutoffs
 from .selectors import calendar_week
 
 
@@ -205,3 +209,53 @@ def weekly_hours_view(request: HttpRequest, *, admin_context: dict) -> HttpRespo
         },
         status=400 if form.errors else 200,
     )
+
+
+def client_erase_view(request: HttpRequest, client_id: int, *, admin_context: dict) -> HttpResponse:
+    """Erase a person on her confirmation, after showing what will happen."""
+    client = get_object_or_404(Client, pk=client_id)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure = client_erase(client_id=client.pk, now=timezone.now())
+        except ErasureError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, erasure.summary)
+        return redirect("admin:clients_client_changelist")
+    return TemplateResponse(
+        request,
+        "admin/clients/erase.html",
+        {
+            **admin_context,
+            "title": f"Erase {client.name}",
+            "client": client,
+            "plan": erasure_plan(client_id=client.pk, now=timezone.now()),
+            "backup_keep_days": settings.BACKUP_KEEP_DAYS,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+REVIEW_LIMIT = 50
+
+
+def records_review_view(request: HttpRequest, *, admin_context: dict) -> TemplateResponse:
+    """Records to decide on: people who never came, and records past her retention time."""
+    practitioner = getattr(request.user, "practitioner", None) or Practitioner.objects.first()
+    if practitioner is None:
+        raise PermissionDenied
+    leads_before, records_before = retention_cutoffs(practitioner, now=timezone.now())
+    leads = leads_quiet_since(cutoff=leads_before)
+    records = records_past_retention(cutoff=records_before)
+    context = {
+        **admin_context,
+        "title": "Records to review",
+        "practitioner": practitioner,
+        "leads": list(leads[:REVIEW_LIMIT]),
+        "leads_total": leads.count(),
+        "records": list(records[:REVIEW_LIMIT]),
+        "records_total": records.count(),
+    }
+    return TemplateResponse(request, "admin/clients/records.html", context)

@@ -222,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "booking.tasks.client_statuses_refresh_task",
         "schedule": 6 * 60 * 60,
     },
+    # Does nothing unless the practitioner turned on erasing people who never came.
+    "retention-sweep": {"task": "office.tasks.retention_sweep_task", "schedule": 24 * 60 * 60},
 }
 
 # --- Email --------------------------------------------------------------------

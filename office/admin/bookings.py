@@ -71,7 +71,7 @@ class PractitionerAdmin(admin.ModelAdmin):
     list_display = ("display_name", "time_zone", "meeting_url")
     # Weekly hours have their own page (admin:weekly_hours), a grid that reads as a week.
     inlines = [AvailabilityOverrideInline]
-    readonly_fields = ("weekly_hours_summary", "calendar_feed")
+    readonly_fields = ("weekly_hours_summary", "calendar_feed", "records_to_review")
 
     def save_related(self, request, form, formsets, change):
         """Save, then raise the calendar version: cached slot pages must not show old times.
@@ -89,6 +89,18 @@ class PractitionerAdmin(admin.ModelAdmin):
         (_("Emails"), {"fields": ("referral_note", "reschedule_alerts")}),
         (_("Questionnaire"), {"fields": ("support_resources",)}),
         (_("Calendar feed"), {"fields": ("calendar_feed",)}),
+        (
+            _("Keeping records"),
+            {
+                "fields": (
+                    "erase_inactive_leads",
+                    "inactive_lead_days",
+                    "keep_records_years",
+                    "records_to_review",
+                ),
+                "classes": ("keeping-records",),
+            },
+        ),
     )
 
     def get_urls(self):
@@ -122,6 +134,14 @@ class PractitionerAdmin(admin.ModelAdmin):
             lines,
             link,
             _("Change weekly hours"),
+        )
+
+    @admin.display(description=_("Records to review"))
+    def records_to_review(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:clients_client_records", current_app=self.admin_site.name),
+            _("See who never came, and records past your retention time"),
         )
 
     @admin.display(description=_("Your bookings in your calendar app"))

@@ -124,7 +124,7 @@ class IntakeAdmin(admin.ModelAdmin):
             request, booking_id, admin_context=self.admin_site.each_context(request)
         )
         if response.status_code == 200:
-            for intake in Intake.objects.filter(booking_id=booking_id).only("pk", "client_id"):
+            for intake in Intake.objects.filter(booking_id=booking_id):
                 audit_opened(intake, what="Opened the questionnaire report")
         return response
 

@@ -152,6 +152,8 @@ def test_it_pauses_from_her_profile_in_the_office(client, maya, assessment):
         "bio": "",
         "bookings_paused": "on",
         "paused_message": "Back in April.",
+        "inactive_lead_days": "365",
+        "keep_records_years": "7",
         "availability_rules-TOTAL_FORMS": "0",
         "availability_rules-INITIAL_FORMS": "0",
         "availability_overrides-TOTAL_FORMS": "0",

@@ -538,6 +538,8 @@ def test_it_reflects_new_hours_from_the_office_in_a_cached_picker(client, assess
         "availability_overrides-MAX_NUM_FORMS": "1000",
         "availability_overrides-0-date": "2026-03-03",
         "availability_overrides-0-kind": "closed",
+        "inactive_lead_days": "365",
+        "keep_records_years": "7",
     }
     for index, rule in enumerate(rules):
         data[f"availability_rules-{index}-id"] = rule.pk

@@ -63,6 +63,8 @@ def office_pages(booking) -> list[str]:
         reverse("admin:book_client"),
         reverse("admin:time_off"),
         reverse("admin:weekly_hours"),
+        reverse("admin:clients_client_erase", args=[booking.client_id]),
+        reverse("admin:clients_client_records"),
         reverse("admin:booking_booking_move", args=[booking.pk]),
         reverse("admin:booking_booking_cancel", args=[booking.pk]),
         reverse("admin:assessments_intake_report", args=[booking.pk]),
