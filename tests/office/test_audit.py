@@ -24,7 +24,9 @@ NAME, EMAIL = "Priya Ramanathan", "priya.r@example.com"
 @pytest.fixture
 def priya_call(maya, assessment):
     priya = ClientFactory(name=NAME, email=EMAIL)
-    booking = BookingFactory(session_type=assessment, client=priya, start_at=NOW + timedelta(days=2))
+    booking = BookingFactory(
+        session_type=assessment, client=priya, start_at=NOW + timedelta(days=2)
+    )
     assessment_services.intakes_create_for_booking(booking=booking)
     return booking
 
