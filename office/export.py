@@ -160,7 +160,7 @@ def _area(score: scoring.AreaScore) -> dict[str, str]:
     }
 
 
-def _email(email: OutboundEmail, stamp: Stamp) -> dict[str, str]:
+def _email(email: OutboundEmail, stamp: Stamp) -> dict[str, str | None]:
     return {
         "date": stamp(email.sent_at or email.due_at),
         "kind": email.kind_label,
@@ -180,7 +180,7 @@ def _note(note: Note, stamp: Stamp) -> dict[str, Any]:
     }
 
 
-def _session(booking: Booking | None, stamp: Stamp) -> dict[str, str] | None:
+def _session(booking: Booking | None, stamp: Stamp) -> dict[str, str | None] | None:
     """Which session something was about: its kind and time, nothing of who else was there."""
     if booking is None:
         return None

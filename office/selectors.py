@@ -7,6 +7,7 @@ seven days, the questionnaires waiting to be read, and the last 90 days' funnel.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -39,6 +40,9 @@ from .calendar import CalendarDay, Change, week_days
 # How many rows each list shows; the page says how many more there are.
 LIST_LIMIT = 20
 UPCOMING_DAYS = 7
+# Sessions listed for the coming days: more than a week of a full practice. Beyond
+# it the page points to the calendar, so a crowded calendar never slows her first page.
+UPCOMING_LIMIT = 50
 FUNNEL_DAYS = 90
 LIVE = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW,
         Booking.Status.NOT_A_FIT)  # fmt: skip
@@ -84,6 +88,8 @@ class Today:
     emails_never_sent: bool
     support_resources_missing: bool
     days: list[Day]
+    # The first day not listed because of UPCOMING_LIMIT (its sessions are on the calendar).
+    days_continue_on: date | None
     reports_waiting: list[Intake]
     reports_waiting_total: int
     funnel: Funnel
@@ -113,7 +119,7 @@ def today_for(practitioner: Practitioner | None, *, now: datetime) -> Today:
         emails_never_sent=last_sweep is None and _emails_due(now),
         support_resources_missing=practitioner is not None
         and not practitioner.support_resources.strip(),
-        days=_upcoming_days(now, zone),
+        **_upcoming_days(now, zone),
         reports_waiting=list(waiting[:LIST_LIMIT]),
         reports_waiting_total=waiting.count(),
         funnel=_funnel(now),
@@ -126,15 +132,21 @@ def _emails_due(now: datetime) -> bool:
     ).exists()
 
 
-def _upcoming_days(now: datetime, zone: ZoneInfo) -> list[Day]:
-    """Today and the next UPCOMING_DAYS days in the practitioner's zone, one query."""
+def _upcoming_days(now: datetime, zone: ZoneInfo) -> dict:
+    """Today and the next UPCOMING_DAYS days in the practitioner's zone, one query.
+
+    At most UPCOMING_LIMIT sessions, whole days only: when there are more, the days
+    from the first one cut short are left to the calendar (``days_continue_on``).
+    """
     first = now.astimezone(zone).date()
     start = datetime.combine(first, datetime.min.time(), zone)
     end = datetime.combine(first + timedelta(days=UPCOMING_DAYS + 1), datetime.min.time(), zone)
-    bookings = bookings_with_intake_summary(
-        Booking.objects.filter(start_at__gte=start, start_at__lt=end, status__in=LIVE)
-        .select_related("client", "session_type")
-        .order_by("start_at")
+    bookings = list(
+        bookings_with_intake_summary(
+            Booking.objects.filter(start_at__gte=start, start_at__lt=end, status__in=LIVE)
+            .select_related("client", "session_type")
+            .order_by("start_at")
+        )[: UPCOMING_LIMIT + 1]
     )
     days: dict[date, list[SessionRow]] = {
         first + timedelta(days=n): [] for n in range(UPCOMING_DAYS + 1)
@@ -143,7 +155,14 @@ def _upcoming_days(now: datetime, zone: ZoneInfo) -> list[Day]:
         days[booking.start_at.astimezone(zone).date()].append(
             SessionRow(booking=booking, questionnaire=intake_summary(booking))
         )
-    return [Day(day=day, sessions=rows) for day, rows in days.items()]
+    continue_on = None
+    if len(bookings) > UPCOMING_LIMIT:
+        continue_on = bookings[-1].start_at.astimezone(zone).date()
+        days = {day: rows for day, rows in days.items() if day < continue_on}
+    return {
+        "days": [Day(day=day, sessions=rows) for day, rows in days.items()],
+        "days_continue_on": continue_on,
+    }
 
 
 def _funnel(now: datetime) -> Funnel:
@@ -286,6 +305,9 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
     booking_status = _labels(Booking.Status.choices)
     intake_status = _labels(Intake.Status.choices)
     email_status = _labels(OutboundEmail.Status.choices)
+    booking_url = _url_for("admin:booking_booking_change")
+    report_url = _url_for("admin:assessments_intake_report")
+    email_url = _url_for("admin:notifications_outboundemail_change")
     entries: list[Entry] = []
     partners: dict[int, Client] = {}
     for booking in bookings:
@@ -300,7 +322,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
                 kind="booking",
                 title=f"{booking.session_type.name}{with_whom}",
                 detail=booking_status.get(booking.status, booking.status),
-                url=reverse("admin:booking_booking_change", args=[booking.pk]),
+                url=booking_url(booking.pk),
                 link_label="Open the booking",
             )
         )
@@ -315,7 +337,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
                 kind="questionnaire",
                 title="Questionnaire " + intake_status.get(intake.status, intake.status).lower(),
                 detail="Safety answer" if intake.urgent else "",
-                url=reverse("admin:assessments_intake_report", args=[intake.booking_id]),
+                url=report_url(intake.booking_id),
                 link_label="Read the report",
             )
         )
@@ -326,7 +348,7 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
                 kind="email",
                 title=f"Email: {email.kind_label}",
                 detail=email_status.get(email.status, email.status),
-                url=reverse("admin:notifications_outboundemail_change", args=[email.pk]),
+                url=email_url(email.pk),
                 link_label="See it as sent" if email.sent_at else "Open",
             )
         )
@@ -346,5 +368,12 @@ def client_timeline(client: Client, *, limit: int = TIMELINE_LIMIT) -> Timeline:
     )
 
 
-def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+def _labels(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
+
+
+def _url_for(name: str) -> Callable[[int], str]:
+    """One reverse() per kind of link: a timeline has a hundred links of three kinds."""
+    marker = 987654321987  # no real id is this large
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"

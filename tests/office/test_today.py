@@ -167,3 +167,18 @@ def test_it_reads_today_in_a_fixed_number_of_queries(office, assessment):
     # session, user, second factor, practitioner (her clock), sweep, urgent, failed,
     # emails due (never swept here), week, waiting, waiting count, funnel
     assert few == many == 12
+
+
+def test_it_leaves_the_days_after_a_full_week_to_the_calendar(office, assessment, monkeypatch):
+    from office import selectors
+
+    monkeypatch.setattr(selectors, "UPCOMING_LIMIT", 3)
+    for hours in (2, 3, 26, 27, 50):  # two today, two tomorrow, one the day after
+        booking_at(assessment, NOW + timedelta(hours=hours), name=f"Client {hours}")
+    content = page(office)
+    for hours in (2, 3):
+        assert f"Client {hours}" in content
+    for hours in (26, 27, 50):  # tomorrow is cut short: the whole day goes to the calendar
+        assert f"Client {hours}" not in content
+    assert "From Tuesday 3 March on, your sessions are on the" in content
+    assert 'href="/admin/calendar/?week=2026-03-03"' in content
