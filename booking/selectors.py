@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, Case, Max, Q, QuerySet, When
+from django.db.models import BigIntegerField, Case, Q, QuerySet, When
 from django.utils import timezone
 
 from clients.models import Client
@@ -262,7 +262,6 @@ def booking_can_change(booking: Booking, now: datetime) -> bool:
 CALENDAR_FEED_PAST = timedelta(days=30)
 CALENDAR_FEED_LIMIT = 2000
 # How far ahead the feed reaches when she has no offers to take a horizon from.
-CALENDAR_FEED_DEFAULT_HORIZON_DAYS = 60
 # Booked, and past ones however they went; never held or cancelled times.
 CALENDAR_FEED_STATUSES = (
     Booking.Status.CONFIRMED,
@@ -276,15 +275,13 @@ def practitioner_by_calendar_feed_token(token: str) -> Practitioner | None:
     """Return the practitioner whose calendar feed has this address, or None (never for "").
 
     The token is found by equality in the database, which leaks nothing about
-    near misses; it is a random 43 characters, so nobody guesses one. Her
-    longest booking horizon comes in the same query.
+    near misses; it is a random 43 characters, so nobody guesses one.
     """
     if not token:
         return None
     return (
         Practitioner.objects.exclude(calendar_feed_token="")
         .filter(calendar_feed_token=token)
-        .annotate(longest_horizon_days=Max("session_types__horizon_days"))
         .first()
     )
 
@@ -292,19 +289,15 @@ def practitioner_by_calendar_feed_token(token: str) -> Practitioner | None:
 def bookings_for_calendar_feed(*, practitioner: Practitioner, now: datetime) -> QuerySet[Booking]:
     """Return her booked and past bookings for the feed, oldest first, in one query.
 
-    From CALENDAR_FEED_PAST ago to her longest horizon ahead (read by
-    ``practitioner_by_calendar_feed_token``): what a calendar app needs to show
-    the weeks around today. Held and cancelled times are not in her diary.
+    From CALENDAR_FEED_PAST ago onwards, however far ahead: a booking she made
+    herself beyond the public horizon belongs in her diary too. CALENDAR_FEED_LIMIT
+    keeps the file a calendar app can read. Held and cancelled times are not in it.
     """
-    horizon_days = (
-        getattr(practitioner, "longest_horizon_days", None) or CALENDAR_FEED_DEFAULT_HORIZON_DAYS
-    )
     return (
         Booking.objects.filter(
             practitioner=practitioner,
             status__in=CALENDAR_FEED_STATUSES,
             start_at__gte=now - CALENDAR_FEED_PAST,
-            start_at__lte=now + timedelta(days=horizon_days),
         )
         .select_related("client", "session_type")
         .order_by("start_at", "pk")[:CALENDAR_FEED_LIMIT]

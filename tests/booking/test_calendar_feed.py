@@ -173,10 +173,13 @@ def test_it_answers_in_two_reads_and_an_audit_line_whatever_the_number_of_bookin
         assert len(events(client.get(path))) == 32
 
 
-def test_it_reaches_as_far_ahead_as_her_longest_horizon(client, maya, assessment):
+def test_it_reaches_beyond_the_public_horizon_to_bookings_she_made_herself(
+    client, maya, assessment
+):
     services.calendar_feed_enable(practitioner=maya)
     assessment.horizon_days = 90
     assessment.save()
     BookingFactory(session_type=assessment, start_at=NOW + timedelta(days=89))
-    BookingFactory(session_type=assessment, start_at=NOW + timedelta(days=91))
-    assert len(events(client.get(feed_path(maya)))) == 1
+    BookingFactory(session_type=assessment, start_at=NOW + timedelta(days=200))
+    BookingFactory(session_type=assessment, start_at=NOW - timedelta(days=31))  # too old
+    assert len(events(client.get(feed_path(maya)))) == 2
