@@ -588,11 +588,14 @@ def booking_outside_hours(*, session_type: SessionType, start: datetime) -> bool
             "busy": [],
             "bookings_per_day": {},
             "policy": dataclasses.replace(
-                policy, min_notice=timedelta(0), step=timedelta(minutes=5)
+                # Every minute: she may book 10:07, which a coarser grid would call outside.
+                policy,
+                min_notice=timedelta(0),
+                step=timedelta(minutes=1),
             ),
         }
     )
-    return start not in open_times
+    return start.replace(second=0, microsecond=0) not in open_times
 
 
 def _check_no_overlap(

@@ -141,3 +141,11 @@ def test_it_links_move_and_cancel_from_the_booking(office, assessment, priya):
     page = office.get(f"/admin/booking/booking/{booking.pk}/change/").content.decode()
     assert f'href="/admin/booking/booking/{booking.pk}/move/"' in page
     assert f'href="/admin/booking/booking/{booking.pk}/cancel/"' in page
+
+
+def test_it_books_any_minute_inside_her_hours_without_a_warning(assessment, priya):
+    from booking.services import booking_outside_hours
+
+    inside = TUESDAY_9.replace(minute=7)  # 09:07, a time off the booking pages' grid
+    assert not booking_outside_hours(session_type=assessment, start=inside)
+    assert booking_outside_hours(session_type=assessment, start=TUESDAY_9 - timedelta(minutes=7))
