@@ -233,4 +233,3 @@ def test_it_lets_only_those_who_may_delete_clients_erase(client, couple, django_
     response = client.post(f"/admin/clients/client/{couple['sam'].pk}/erase/", {"understood": "on"})
     assert response.status_code == 403
     assert Client.objects.filter(pk=couple["sam"].pk).exists()
-
