@@ -32,11 +32,14 @@ lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(UV_REQUIREMENT)'
 	$(BIN)/uv lock $(LOCK_ARGS)
 
+# The Procfile's processes, the demo_banner box last. Ctrl-C reaches make, this shell and
+# honcho at once: the trap keeps the shell alive while honcho stops the processes, and
+# honcho's 130 ("stopped by Ctrl-C") counts as a clean stop, not make's "Error 130".
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	@trap : INT; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start || test $$? -eq 130
 
 # The demo practitioner's current second-factor code, while `make run` is going.
 otp: $(STAMP)

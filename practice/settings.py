@@ -49,8 +49,11 @@ else:
         raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
 
 # Every link in an email starts with it: production must name its real public address.
+# In development it defaults to where `make run` serves (WEB_PORT, as in the Procfile).
 if DEBUG:
-    SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+    SITE_URL = env.str(
+        "SITE_URL", default=f"http://localhost:{env.int('WEB_PORT', default=8000)}"
+    ).rstrip("/")
 else:
     SITE_URL = required_in_production(
         "SITE_URL",
@@ -227,9 +230,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Email --------------------------------------------------------------------
+# Development writes one line per email to the console and keeps the message in the
+# office's email log (notifications/console.py): bodies are health-adjacent.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
+    default="notifications.console.OneLineConsoleBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
