@@ -435,20 +435,6 @@ def test_it_logs_ids_never_answers(ana_intake, caplog):
     assert "safety" not in caplog.text
 
 
-def test_it_gives_the_demo_couple_completed_questionnaires(db):
-    from assessments.demo import demo_intakes_seed
-    from booking.demo import demo_seed
-
-    demo_seed(password="demo-password-for-tests")
-    assert demo_intakes_seed() == 2
-    assert demo_intakes_seed() == 0  # idempotent
-    intakes = Intake.objects.all()
-    assert {intake.role for intake in intakes} == {"client", "partner"}
-    for intake in intakes:
-        assert intake.status == Intake.Status.COMPLETED
-        assert not scoring.validate_answers(intake.instrument.definition, intake.answers)
-
-
 # --- Private sections and one-time codes ------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from booking.demo import DEMO_USERNAME, demo_seed
-from office.demo import DEMO_RECOVERY_CODES
+from office.demo import DEMO_RECOVERY_CODES, demo_password
 
 from ..clock import NOW
 
@@ -40,10 +40,18 @@ def test_it_refuses_to_seed_with_debug_off(settings):
 
 def test_it_seeds_the_demo_practice_with_debug_on(debug_on):
     output = run("seed_demo")
-    assert "Demo practice created." in output
-    assert f"user '{DEMO_USERNAME}', password 'calm-scales-demo'" in output
-    assert "run `make otp` in another terminal for the current code" in output
+    assert output == "Demo data ready: 7 clients, 9 bookings.\n"
     assert get_user_model().objects.get(username=DEMO_USERNAME).check_password("calm-scales-demo")
+
+
+def test_it_takes_the_demo_password_from_the_environment(debug_on, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "my-own-demo-password")
+    assert demo_password() == "my-own-demo-password"
+    output = run("seed_demo")
+    assert "my-own-demo-password" not in output  # the banner (demo_banner) shows it
+    assert (
+        get_user_model().objects.get(username=DEMO_USERNAME).check_password("my-own-demo-password")
+    )
 
 
 def test_it_gives_the_demo_practitioner_a_confirmed_authenticator(debug_on):
@@ -73,7 +81,7 @@ def test_it_makes_one_of_each_device_when_run_twice(debug_on):
 def test_it_adds_the_second_factor_to_a_demo_practice_seeded_before_it(debug_on):
     demo_seed(password="calm-scales-demo")
     output = run("seed_demo")
-    assert "Demo practice created." in output
+    assert "Demo data ready" in output
     assert TOTPDevice.objects.filter(user__username=DEMO_USERNAME, confirmed=True).exists()
 
 
