@@ -25,7 +25,7 @@ DEMO_PROFILE: dict[str, str] = {
     ),
     "free_call_note": (
         "A free call of about 20 minutes, by video. You can tell me a little about "
-        "about what brings you, ask anything about how I work, and we see together "
+        "what brings you, ask anything about how I work, and we see together "
         "whether I am the right person to help. Before the call you answer a short "
         "questionnaire; if you come as a couple, each of you answers it privately. "
         "There is no obligation to book anything afterwards."

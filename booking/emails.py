@@ -173,6 +173,8 @@ def booking_email_context(email: OutboundEmail, booking: Booking) -> dict[str, A
         "admin_url": settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk]),
         "day": long_date(booking.start_at, zone),
         "reply_to": "" if to_practitioner else practitioner.contact_email,
+        # Clients hear from her by name; her own alerts keep the practice's sender.
+        "from_name": "" if to_practitioner else practitioner.display_name,
     }
     if email.kind == "reminder":
         hours = round((booking.start_at - email.due_at).total_seconds() / 3600)

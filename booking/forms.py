@@ -6,13 +6,16 @@ from datetime import UTC, date, datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .models import Booking
 from .picker import week_start, within_reach
 from .services import ClientDetails
-from .timezones import canonical, offered_zones
+from .timezones import canonical, zone_options
 
 BAD_SLOT = _("We could not read that time. Please pick one from the list.")
 BAD_ZONE = _("Please choose your time zone from the list.")
@@ -72,6 +75,23 @@ class WeekForm(forms.Form):
         return week_start(self.cleaned_data.get("week"), today)
 
 
+class ZoneSelect(forms.Select):
+    """The time zone list, rendered from the <option>s built once a minute (``zone_options``).
+
+    Its labels show each zone's time now; a template loop over ~440 options
+    cost each page more than everything else on it.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final_attrs),
+            zone_options(value, timezone.now()),
+        )
+
+
 class ClientDetailsForm(forms.Form):
     error_messages = {
         "partner_needed": _("For a couple's booking, please give your partner's name."),
@@ -91,8 +111,10 @@ class ClientDetailsForm(forms.Form):
         help_text=_("We send your confirmation and calendar invitation here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    time_zone = forms.ChoiceField(
-        label=_("Your time zone"), choices=(), error_messages={"invalid_choice": BAD_ZONE}
+    time_zone = forms.CharField(
+        label=_("Your time zone"),
+        widget=ZoneSelect,
+        error_messages=dict.fromkeys(("required", "null_characters_not_allowed"), BAD_ZONE),
     )
     mode = forms.ChoiceField(
         label=_("Who is this for?"),
@@ -129,13 +151,19 @@ class ClientDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in offered_zones()]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_time_zone(self) -> str:
+        """Return the listed zone; an old spelling (Asia/Calcutta) is read as today's name."""
+        value = canonical(self.cleaned_data["time_zone"])
+        if value is None:
+            raise forms.ValidationError(self.error_messages["bad_zone"], code="bad_zone")
+        return value
 
     def clean(self) -> dict:
         cleaned = super().clean()

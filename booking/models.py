@@ -35,6 +35,11 @@ def validate_reminder_hours(value: str) -> None:
 # What visitors read while new bookings are paused, unless she wrote her own words.
 PAUSED_MESSAGE_DEFAULT = _("New bookings are paused for now. Please come back later.")
 
+# What her home page says about privacy until she writes her own sentence.
+CONFIDENTIALITY_DEFAULT = (
+    "What you tell me stays between us, unless someone's safety is in serious danger."
+)
+
 
 class Practitioner(models.Model):
     user = models.OneToOneField(
@@ -56,7 +61,45 @@ class Practitioner(models.Model):
         blank=True,
         help_text=_("Shown to clients who need to change a booking after the cut-off."),
     )
-    bio = models.TextField(_("short bio"), blank=True, max_length=2000)
+    # Her home page, the first page a client sees (templates/booking/landing.html);
+    # a section left empty is not shown. The portrait is a row of its own (below).
+    bio = models.TextField(
+        _("short bio"),
+        blank=True,
+        max_length=2000,
+        help_text=_("A few sentences about you, shown under your name on your home page."),
+    )
+    approach = models.TextField(
+        _("how you work"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Shown on your home page under “How I work”."),
+    )
+    works_with = models.CharField(
+        _("who you work with"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Individuals and couples, online worldwide."),
+    )
+    languages = models.CharField(
+        _("languages"),
+        max_length=120,
+        blank=True,
+        help_text=_("The languages you offer sessions in, for example: English and German."),
+    )
+    confidentiality_note = models.CharField(
+        _("confidentiality"),
+        max_length=300,
+        blank=True,
+        default=CONFIDENTIALITY_DEFAULT,
+        help_text=_("One sentence on your home page about what stays private."),
+    )
+    free_call_note = models.TextField(
+        _("what happens in the free call"),
+        blank=True,
+        max_length=1000,
+        help_text=_("What someone can expect from a first free call: length, how, what you ask."),
+    )
     referral_note = models.TextField(
         _("referral note"),
         blank=True,
@@ -158,6 +201,39 @@ class Practitioner(models.Model):
     def alert_email(self) -> str:
         """Return where alerts for the practitioner go: the contact address, else the login's."""
         return self.contact_email or self.user.email
+
+
+class PractitionerPhoto(models.Model):
+    """Her portrait for the home page, kept in the database: no file storage to set up.
+
+    A row of its own, so that loading the practitioner (every booking, every email)
+    never loads the picture. The image is already cleaned and shrunk (booking/photos.py).
+    """
+
+    practitioner = models.OneToOneField(
+        Practitioner,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="photo",
+        verbose_name=_("whose photo"),
+    )
+    image = models.BinaryField(_("photo"))
+    content_type = models.CharField(_("file type"), max_length=40, default="image/jpeg")
+    width = models.PositiveSmallIntegerField(_("width"))
+    height = models.PositiveSmallIntegerField(_("height"))
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return str(_("Photo"))
+
+    @property
+    def version(self) -> str:
+        """Return a mark that changes with the photo: its ETag, and its address's ``?v=``."""
+        return str(int(self.updated_at.timestamp() * 1000))
 
 
 # A booking blocks at most MAX_DURATION + 2 * MAX_BUFFER minutes (16 hours), less

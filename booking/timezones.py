@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
-from functools import cache
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from importlib import resources
 
 from django.http import HttpRequest, HttpResponse
@@ -13,11 +14,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
-_SKIP_PREFIXES = ("Etc/", "SystemV/")
-# Old spellings browsers still report (Chromium says Asia/Calcutta, Europe/Kiev).
-# Only true renames: zones the database merged into another city's rules (for
-# example Europe/Amsterdam, now a link to Europe/Brussels) keep their own name,
-# because people look for their own city.
+# Old spellings browsers still report (Chromium says Asia/Calcutta, Europe/Kiev), read
+# before the database's links. Zones the database merged into another city's rules
+# (Europe/Amsterdam, now a link to Europe/Brussels) are listed by zone.tab under their
+# own name, because people look for their own city.
 RENAMED = {
     "Africa/Asmera": "Africa/Asmara",
     "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
@@ -56,10 +56,72 @@ RENAMED = {
     "Pacific/Truk": "Pacific/Chuuk",
     "Pacific/Yap": "Pacific/Chuuk",
 }
-# Whole families of aliases with no city of their own (US/Eastern, Australia/NSW).
-_ALIAS_PREFIXES = ("US/", "Canada/", "Mexico/", "Brazil/", "Chile/", "Australia/")
 # UTC by any of its names (Etc/UTC, GMT, Zulu, ...): each is, or links to, one of these.
 _UTC_ZONES = ("Etc/UTC", "Etc/GMT")
+# The zones most visitors live in, offered first (the full list follows by region).
+COMMON_ZONES = (
+    "Africa/Johannesburg",
+    "Africa/Lagos",
+    "America/Argentina/Buenos_Aires",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "America/Toronto",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Europe/Amsterdam",
+    "Europe/Athens",
+    "Europe/Berlin",
+    "Europe/Dublin",
+    "Europe/Istanbul",
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Pacific/Auckland",
+)
+COMMON_GROUP = "Common"
+OTHER_GROUP = "Other"
+# The list's regions in the order shown, as people name them.
+REGIONS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+}
+# Country names as iso3166.tab writes them, where people would write them otherwise.
+COUNTRY_NAMES = {
+    "GB": "United Kingdom",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "WS": "Samoa",
+    "AS": "American Samoa",
+    "CD": "DR Congo",
+    "CG": "Republic of the Congo",
+    "MM": "Myanmar",
+    "SZ": "Eswatini",
+    "MF": "Saint Martin",
+    "SX": "Sint Maarten",
+    "VG": "British Virgin Islands",
+    "VI": "US Virgin Islands",
+    "CC": "Cocos Islands",
+    "TC": "Turks & Caicos Islands",
+}
 
 
 @cache
@@ -67,54 +129,64 @@ def known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def _zone_file(name: str) -> str:
+    return resources.files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+
+
 @cache
 def _links() -> dict[str, str]:
     """Return {alias: target} from the zone database's link lines."""
     links = {}
-    text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text()
-    for line in text.splitlines():
+    for line in _zone_file("tzdata.zi").splitlines():
         if line.startswith("L "):
             _, target, alias = line.split()
             links[alias] = target
     return links
 
 
-def _is_alias(name: str) -> bool:
-    if name in RENAMED:
-        return True
-    return name in _links() and ("/" not in name or name.startswith(_ALIAS_PREFIXES))
+@cache
+def _countries() -> dict[str, str]:
+    """Return {zone: country name} for every zone of zone.tab, the list people choose from.
+
+    zone.tab names one zone per place people live (Europe/Amsterdam as well as
+    Europe/Brussels), and no alias, legacy spelling or fixed offset.
+    """
+    names = {}
+    for line in _zone_file("iso3166.tab").splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")[:2]
+            names[code] = COUNTRY_NAMES.get(code, name)
+    countries = {}
+    for line in _zone_file("zone.tab").splitlines():
+        if line and not line.startswith("#"):
+            code, _, zone_name = line.split("\t")[:3]
+            countries[zone_name] = names.get(code, code)
+    return countries
 
 
 def canonical(name: str | None) -> str | None:
     """Return the listed name of a zone (old spellings by today's), or None for any other.
 
-    Only zones the list offers come back: the details form can preselect no
-    other, and would silently send the list's first zone instead.
+    Aliases and legacy names (Asia/Calcutta, US/Eastern,
+    America/Argentina/ComodRivadavia) are read as the listed zone they stand
+    for; a fixed offset (Etc/GMT+3) or a name the database does not know is None.
     """
     if not name or name not in known_zones():
         return None
     if name in _UTC_ZONES or _links().get(name) in _UTC_ZONES:
         return "UTC"
-    if name in RENAMED:
-        current = RENAMED[name]
-    elif _is_alias(name):
-        current = _links()[name]
-    else:
-        current = name
-    return current if current in _offered() else None
+    current: str | None = name
+    for _ in range(3):  # an alias's target is a listed zone, or at most a link away from one
+        if current is None or current in _offered():
+            return current
+        current = RENAMED.get(current) or _links().get(current)
+    return None
 
 
 @cache
 def offered_zones() -> tuple[str, ...]:
-    names = sorted(
-        name
-        for name in known_zones()
-        if "/" in name
-        and not _is_alias(name)
-        and not name.startswith(_SKIP_PREFIXES)
-        and name[0].isupper()
-    )
-    return (*names, "UTC")
+    """Return every zone the list offers (zone.tab's, and UTC), sorted by name."""
+    return (*sorted(_countries()), "UTC")
 
 
 @cache
@@ -122,13 +194,80 @@ def _offered() -> frozenset[str]:
     return frozenset(offered_zones())
 
 
-def visitor_zone(request: HttpRequest, default: str) -> str:
-    """Return the listed zone from ?tz=, else from the cookie, else ``default``."""
+@lru_cache(maxsize=1024)
+def place_label(zone_name: str) -> str:
+    """Return a zone as people name it: "Santiago (Chile)", "Indianapolis, Indiana (United States)".
+
+    The city is the zone name's last part; a zone named after its country
+    ("Asia/Singapore") is just "Singapore". A zone outside the list is read as
+    the listed zone it stands for, or by its city alone.
+    """
+    listed = canonical(zone_name) or zone_name
+    parts = listed.replace("_", " ").split("/")
+    country = _countries().get(listed)
+    if country is None:
+        return parts[-1]
+    city = parts[-1]
+    if len(parts) == 3 and parts[1] != country:
+        city = f"{city}, {parts[1]}"
+    return city if city == country else f"{city} ({country})"
+
+
+def zone_choices(now: datetime) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the list as groups of (zone, "Santiago (Chile), now 21:04"), common zones first.
+
+    Then every listed zone by region, by place; then UTC. A common zone is in
+    both its groups: people look for their city where they expect it.
+    """
+    return _choices_at(int(now.timestamp() // 60))
+
+
+@cache
+def _groups() -> list[tuple[str, list[tuple[str, str, zoneinfo.ZoneInfo]]]]:
+    """Return the list's groups of (zone, place, ZoneInfo): all but the time, built once."""
+
+    def entries(names: Iterable[str]) -> list[tuple[str, str, zoneinfo.ZoneInfo]]:
+        found = [(name, place_label(name), zoneinfo.ZoneInfo(name)) for name in names]
+        return sorted(found, key=lambda entry: entry[1].casefold())
+
+    by_region: dict[str, list[str]] = {region: [] for region in REGIONS}
+    for zone_name in _countries():
+        by_region[zone_name.split("/", 1)[0]].append(zone_name)
+    groups = [(COMMON_GROUP, entries(COMMON_ZONES))]
+    groups += [(REGIONS[region], entries(names)) for region, names in by_region.items() if names]
+    groups.append((OTHER_GROUP, [("UTC", "UTC", zoneinfo.ZoneInfo("UTC"))]))
+    return groups
+
+
+@lru_cache(maxsize=4)
+def _choices_at(minute: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    moment = datetime.fromtimestamp(minute * 60, tz=UTC)
+    clocks: dict[timedelta | None, str] = {}  # a few dozen offsets for ~440 zones
+
+    def clock(zone: zoneinfo.ZoneInfo) -> str:
+        offset = zone.utcoffset(moment)
+        if offset not in clocks:
+            clocks[offset] = f"{moment.astimezone(zone):%H:%M}"
+        return clocks[offset]
+
+    return [
+        (group, [(name, f"{place}, now {clock(zone)}") for name, place, zone in entries])
+        for group, entries in _groups()
+    ]
+
+
+def chosen_zone(request: HttpRequest) -> str | None:
+    """Return the listed zone the visitor asked for (?tz=) or remembered (cookie), else None."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(COOKIE)):
         current = canonical(candidate)
         if current:
             return current
-    return default
+    return None
+
+
+def visitor_zone(request: HttpRequest, default: str) -> str:
+    """Return the listed zone from ?tz=, else from the cookie, else ``default``."""
+    return chosen_zone(request) or default
 
 
 def remember(response: HttpResponse, zone_name: str) -> None:
@@ -138,29 +277,32 @@ def remember(response: HttpResponse, zone_name: str) -> None:
     response.set_cookie(COOKIE, zone_name, max_age=COOKIE_MAX_AGE, samesite="Lax")
 
 
-@cache
-def _options_html() -> str:
-    # Built once per process: ~430 <option>s would otherwise be a template loop per request.
-    groups: dict[str, list[str]] = {}
-    for name in offered_zones():
-        region = name.split("/", 1)[0] if "/" in name else "Other"
-        groups.setdefault(region, []).append(name)
+@lru_cache(maxsize=4)
+def _options_html(minute: int) -> str:
+    # Built once a minute (the labels show the time): ~440 <option>s rendered by a
+    # template loop cost a details page ~15 ms.
     parts = []
-    for region, names in groups.items():
-        parts.append(f'<optgroup label="{escape(region)}">')
-        # No value attribute: an option's value is its text, which halves ~440 options.
-        parts.extend(f"<option>{escape(n)}</option>" for n in names)
+    for group, choices in _choices_at(minute):
+        parts.append(f'<optgroup label="{escape(group)}">')
+        parts.extend(
+            f'<option value="{escape(zone_name)}">{escape(label)}</option>'
+            for zone_name, label in choices
+        )
         parts.append("</optgroup>")
     return "".join(parts)
 
 
-def zone_options(selected: str) -> SafeString:
-    """Return the <option>s of every offered zone, with ``selected`` chosen."""
-    html = _options_html()
-    needle = f"<option>{escape(selected)}</option>"
-    if needle in html:
-        html = html.replace(needle, f"<option selected>{escape(selected)}</option>", 1)
-    return mark_safe(html)  # noqa: S308 - built from escaped zone names only
+def zone_options(selected: str | None, now: datetime) -> SafeString:
+    """Return the list's <optgroup>s as of ``now``, with ``selected`` chosen (where listed first).
+
+    An alias (Asia/Calcutta) selects the zone it stands for.
+    """
+    html = _options_html(int(now.timestamp() // 60))
+    current = canonical(selected)
+    if current:
+        needle = f'<option value="{escape(current)}">'
+        html = html.replace(needle, f'<option value="{escape(current)}" selected>', 1)
+    return mark_safe(html)  # noqa: S308 - built from escaped zone names and labels only
 
 
 def utc_offset_label(zone_name: str, at: datetime) -> str:

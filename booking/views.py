@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,9 +23,9 @@ from clients.visitors import limit_attempts, visitor_id
 from . import access, events, selectors, services, timezones
 from .emails import ics_for
 from .feed import calendar_feed_file
-from .formatting import clock_in_zone, short_date, when, zone_label
+from .formatting import clock_in_zone, short_date, when
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
-from .models import Booking, Practitioner, SessionType
+from .models import Booking, Practitioner, PractitionerPhoto, SessionType
 from .picker import nearest_free, picker_week
 from .tokens import (
     BadToken,
@@ -83,14 +84,46 @@ def _time_pair(booking: Booking) -> dict:
 
 @require_safe
 def landing(request):
-    session_types = list(selectors.session_types_active())
-    practitioner = session_types[0].practitioner if session_types else None
+    """Show who she is, how she works and what can be booked, in one query whatever the offers.
+
+    The photo's bytes stay behind (``practitioner_photo`` serves them); the page needs
+    only whether there is one, its size and when it changed.
+    """
+    session_types = list(
+        selectors.session_types_active()
+        .select_related("practitioner__photo")
+        .defer("practitioner__photo__image")
+    )
+    if session_types:
+        practitioner = session_types[0].practitioner
+    else:  # no offer open: still say who she is
+        practitioner = (
+            Practitioner.objects.select_related("photo")
+            .defer("photo__image")
+            .order_by("pk")
+            .first()
+        )
     context = {
         "session_types": session_types,
         "practitioner": practitioner,
+        "photo": getattr(practitioner, "photo", None),
         "paused": bool(practitioner and practitioner.bookings_paused),
     }
     return render(request, "booking/landing.html", context)
+
+
+@require_safe
+def practitioner_photo(request):
+    """Serve her portrait, cached for a day; the landing page's link changes with the photo."""
+    photo = PractitionerPhoto.objects.order_by("practitioner_id").first()
+    if photo is None:
+        raise Http404("No photo")
+    etag = f'"{photo.version}"'
+    response = HttpResponse(bytes(photo.image), content_type=photo.content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 @require_safe
@@ -109,18 +142,24 @@ def _picker_response(
     tried_slot=None,
     status: int = 200,
     zone_name: str = "",
+    zone_chosen: bool | None = None,
     first_day: date | None = None,
     paused: bool = False,
 ):
     """Render the picker for the zone and week asked for, unless the caller has read them.
 
-    While new bookings are ``paused`` it shows her message instead of times.
+    ``zone_chosen`` says whether the zone is the visitor's own (asked for,
+    remembered or known from their booking) rather than the practitioner's by
+    default; the page says which. While new bookings are ``paused`` it shows her
+    message instead of times.
     """
     if paused or isinstance(error, services.BookingsPaused):
         return _paused_response(request, session_type=session_type, error=error, status=status)
-    zone_name = zone_name or timezones.visitor_zone(
-        request, default=session_type.practitioner.time_zone
-    )
+    chosen = timezones.chosen_zone(request)
+    zone_name = zone_name or chosen or session_type.practitioner.time_zone
+    if zone_chosen is None:
+        zone_chosen = chosen == zone_name
+    now = timezone.now()
     week = picker_week(
         session_type=session_type,
         zone_name=zone_name,
@@ -140,9 +179,12 @@ def _picker_response(
         "practitioner": session_type.practitioner,
         "week": week,
         "zone_name": zone_name,
-        "zone_options": timezones.zone_options(zone_name),
-        "offset_label": timezones.utc_offset_label(zone_name, timezone.now()),
-        "practitioner_zone_label": zone_label(session_type.practitioner.time_zone),
+        "zone_chosen": zone_chosen,
+        "zone_place": timezones.place_label(zone_name),
+        "zone_options": timezones.zone_options(zone_name, now),
+        "offset_label": timezones.utc_offset_label(zone_name, now),
+        "practitioner_zone_label": timezones.place_label(session_type.practitioner.time_zone),
+        "practitioner_same_zone": zone_name == session_type.practitioner.time_zone,
         "week_label": f"{short_date(week.first_day)} – {short_date(week.days[-1].day)}",
         "next_open_label": when(week.next_open, zone_name) if week.next_open else "",
         "action": action,
@@ -150,6 +192,7 @@ def _picker_response(
         "booking": booking,
         "error": error,
         "alternatives": alternatives,
+        "current_when": when(booking.start_at, zone_name) if booking else "",
     }
     response = render(request, "booking/slot_picker.html", context, status=status)
     if timezones.canonical(request.GET.get("tz")) == zone_name:
@@ -193,8 +236,16 @@ def _booking_picker(request, session_type: SessionType, **options):
 
 
 def _reschedule_picker(request, booking: Booking, **options):
-    """The picker for moving a booking: choosing a time moves it."""
+    """The picker for moving a booking: choosing a time asks to confirm the move.
+
+    Times are in the zone the client chose, else in the one they booked in.
+    """
     page_url = reverse("booking:reschedule")
+    chosen = timezones.chosen_zone(request)
+    booked_in = timezones.canonical(booking.client_time_zone)
+    if chosen or booked_in:
+        options.setdefault("zone_name", chosen or booked_in)
+        options.setdefault("zone_chosen", True)
     return _picker_response(
         request,
         session_type=booking.session_type,
@@ -251,19 +302,27 @@ def slot_picker(request, slug: str):
         raise Http404("No such session type")
     if stamp.bookings_paused:
         return _booking_picker(request, _session_type_or_404(slug), paused=True)
-    zone_name = timezones.visitor_zone(request, default=stamp.practitioner_time_zone)
+    chosen = timezones.chosen_zone(request)
+    zone_name = chosen or stamp.practitioner_time_zone
     first_day = _asked_week(request, zone_name)
     minute = int(timezone.now().timestamp() // 60)
+    # The page says whether the zone is the visitor's choice or hers by default.
+    whose = "chosen" if chosen else "default"
     key = (
         f"slot-page:{stamp.session_type_id}:{stamp.calendar_version}:"
-        f"{zone_name}:{first_day.isoformat()}:{minute}"
+        f"{zone_name}:{whose}:{first_day.isoformat()}:{minute}"
     )
     content = _cache_get(key)
     if content is None:
         session_type = _session_type_or_404(slug)
         # Rendered as the stamp says, so the page cached under its key is never a paused one.
         response = _booking_picker(
-            request, session_type, zone_name=zone_name, first_day=first_day, paused=False
+            request,
+            session_type,
+            zone_name=zone_name,
+            zone_chosen=bool(chosen),
+            first_day=first_day,
+            paused=False,
         )
         _cache_set(key, response.content)
         return response
@@ -600,11 +659,49 @@ def reschedule(request):
     if not form.is_valid():
         return _reschedule_picker(request, booking, error=_form_problem(form), status=400)
     new_start = form.cleaned_data["slot"]
+    if new_start == booking.start_at:
+        return redirect("booking:manage")  # the time it already has: nothing to move
+    zone_name = form.cleaned_data["tz"]
+    context = {
+        "booking": booking,
+        "practitioner": booking.practitioner,
+        "slot": new_start.isoformat(),
+        "zone_name": zone_name,
+        "old_when": when(booking.start_at, zone_name),
+        "new_when": when(new_start, zone_name),
+        "practitioner_new_when": when(new_start, booking.practitioner.time_zone),
+        "same_zone": zone_name == booking.practitioner.time_zone,
+    }
+    return render(request, "booking/reschedule_confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_attempts("reschedule")
+def reschedule_confirm(request):
+    """Move the booking to the time the client confirmed; only this POST moves it.
+
+    The picker's choice only asks (``reschedule``): one tap on a phone must not
+    move a call. A GET (a reload, the Back button) goes back to the picker.
+    """
+    booking = _session_booking(request)
+    if booking is None:
+        return _ended(request)
+    if request.method == "GET":
+        return redirect("booking:reschedule")
+    if booking.status != Booking.Status.CONFIRMED:
+        return redirect("booking:manage")
+    form = SlotChoiceForm(request.POST)
+    if not form.is_valid():
+        return _reschedule_picker(request, booking, error=_form_problem(form), status=400)
+    new_start = form.cleaned_data["slot"]
     try:
         services.booking_reschedule(booking=booking, new_start=new_start)
     except services.BookingError as error:
         return _reschedule_picker(request, booking, error=error, tried_slot=new_start, status=409)
-    return redirect(reverse("booking:manage") + "?moved=1")
+    response = redirect(reverse("booking:manage") + "?moved=1")
+    timezones.remember(response, form.cleaned_data["tz"])
+    return response
 
 
 @require_safe

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.headerregistry import Address
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +23,23 @@ def email_context(email: OutboundEmail, subject: Any) -> Context:
     return context
 
 
+def sender(name: str) -> str:
+    """Return the From header: the practice's address, under ``name`` when one is given.
+
+    Emails to clients come from the practitioner by name ("Maya Lind
+    <hello@...>"); without a name, the address is sent as configured.
+    """
+    if not name:
+        return settings.DEFAULT_FROM_EMAIL
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return str(Address(display_name=name, addr_spec=address))
+
+
 def render_email(email: OutboundEmail, subject: Any) -> EmailMultiAlternatives:
     """Build the message: plain text, HTML and any attachments of the kind.
 
-    The context may name ``reply_to`` (an address) and ``opt_out_url`` (which
-    adds a List-Unsubscribe header).
+    The context may name ``reply_to`` (an address), ``opt_out_url`` (which
+    adds a List-Unsubscribe header) and ``from_name`` (the sender's name people see).
     """
     kind = kind_get(email.kind)
     context = email_context(email, subject)
@@ -41,7 +55,7 @@ def render_email(email: OutboundEmail, subject: Any) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=kind.subject_line.format(**context),
         body=render_to_string(f"{kind.template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(context.get("from_name", "")),
         to=[email.to_email],
         reply_to=[reply_to] if reply_to else None,
         headers=headers,

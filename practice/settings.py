@@ -338,11 +338,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
-# No page takes a file, and the longest form (the office's) is a few kilobytes:
-# larger bodies are refused unread (booking/headers.py), any file part too.
+# Only her profile in the office takes a file (her photo), and the longest form is a
+# few kilobytes: larger bodies are refused unread, and a file part sent to any other
+# page too (booking/headers.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_HANDLERS = [
+    "booking.headers.FileOnlyForThePhotoHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Django's default: the office's practitioner page posts a row per date override.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # A refused form explains itself calmly, in the practitioner's name.

@@ -87,8 +87,10 @@ def test_it_books_an_assessment_call_from_the_landing_page(live_server, browser,
     # timezone.js reloads the picker in the browser's own zone on a first visit.
     # Chromium reports the legacy name Asia/Calcutta; the server shows today's name.
     expect(page).to_have_url(re.compile(r"[?&]tz=Asia%2F(Kolkata|Calcutta)"))
-    expect(page.get_by_label("Times are shown in your time zone")).to_have_value(VISITOR_ZONE)
-    expect(page.locator("#tz-help")).to_contain_text("Currently UTC+05:30")
+    expect(page.get_by_label("Your time zone")).to_have_value(VISITOR_ZONE)
+    expect(page.locator("#tz-status")).to_have_text(
+        "Times are shown in your time zone: Kolkata (India) time (UTC+05:30)."
+    )
     if os.environ.get("SCALES_SCREENSHOTS") == "1":
         page.screenshot(path=SCREENSHOT)
     axe(page)
@@ -106,8 +108,11 @@ def test_it_books_without_javascript(live_server, browser):
     page.get_by_role("link", name="Book a free assessment call").click()
 
     # Nothing detects the zone: times start in Maya's, until the visitor picks theirs.
-    zone = page.get_by_label("Times are shown in your time zone")
+    zone = page.get_by_label("Your time zone")
     expect(zone).to_have_value("Europe/Amsterdam")
+    expect(page.locator("#tz-status")).to_contain_text(
+        "Times below are in Amsterdam (Netherlands) time (UTC+0"
+    )
     zone.select_option(VISITOR_ZONE)
     page.get_by_role("button", name="Show times").click()
     expect(page).to_have_url(re.compile(r"[?&]tz=Asia%2FKolkata"))
@@ -127,7 +132,7 @@ def test_it_shows_nothing_of_the_booking_on_back_after_leaving_quickly(live_serv
     )
     page.goto(live_server.url)
     page.get_by_role("link", name="Book a free assessment call").click()
-    page.get_by_label("Times are shown in your time zone").select_option(VISITOR_ZONE)
+    page.get_by_label("Your time zone").select_option(VISITOR_ZONE)
     page.get_by_role("button", name="Show times").click()
     start = book_first_time(page)
     assert_booked(page, start)

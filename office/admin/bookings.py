@@ -3,8 +3,9 @@
 Times in these pages are shown in the practitioner's zone (see middleware).
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
@@ -24,7 +25,14 @@ from booking.models import (
     AvailabilityOverride,
     Booking,
     Practitioner,
+    PractitionerPhoto,
     SessionType,
+)
+from booking.photos import (
+    PhotoError,
+    photo_prepare,
+    practitioner_photo_remove,
+    practitioner_photo_save,
 )
 from booking.selectors import weekly_hours
 from notifications.selectors import emails_about
@@ -64,25 +72,98 @@ class AvailabilityOverrideInline(HoursInline):
     ordering = ("-date",)
 
 
+class PractitionerForm(forms.ModelForm):
+    """Her profile, with a photo to upload or remove; the photo is checked as it is cleaned."""
+
+    photo_upload = forms.FileField(
+        label=_("New photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "A JPEG, PNG or WebP picture of up to 5 MB. It is made smaller (at most 800 "
+            "pixels wide and high), and what the camera recorded with it, such as where it "
+            "was taken, is removed before it is kept."
+        ),
+    )
+    photo_remove = forms.BooleanField(
+        label=_("Remove the photo"),
+        required=False,
+        help_text=_("Your home page then shows no photo. A new photo replaces the old one."),
+    )
+
+    class Meta:
+        model = Practitioner
+        # The office asks for the rest of her profile too (PractitionerAdmin.fieldsets).
+        fields = (
+            "bio",
+            "approach",
+            "works_with",
+            "languages",
+            "confidentiality_note",
+            "free_call_note",
+        )
+
+    def clean_photo_upload(self):
+        """Return the upload as a clean, small JPEG, or refuse it in plain words."""
+        upload = self.cleaned_data.get("photo_upload")
+        if not upload:
+            return None
+        try:
+            return photo_prepare(upload)
+        except PhotoError as error:
+            raise ValidationError(str(error), code=error.code) from None
+
+
 @admin.register(Practitioner)
 class PractitionerAdmin(admin.ModelAdmin):
+    form = PractitionerForm
     # A meeting link typed without a scheme is an https one.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("display_name", "time_zone", "meeting_url")
     # Weekly hours have their own page (admin:weekly_hours), a grid that reads as a week.
     inlines = [AvailabilityOverrideInline]
-    readonly_fields = ("weekly_hours_summary", "calendar_feed", "records_to_review")
+    readonly_fields = (
+        "weekly_hours_summary",
+        "calendar_feed",
+        "records_to_review",
+        "photo_preview",
+    )
 
     def save_related(self, request, form, formsets, change):
         """Save, then raise the calendar version: cached slot pages must not show old times.
 
-        This covers date overrides and pausing or resuming new bookings.
+        This covers date overrides and pausing or resuming new bookings. A new photo
+        replaces the old one; "remove" only counts without a new one.
         """
         super().save_related(request, form, formsets, change)
         services.practitioner_calendar_touch(practitioner_id=form.instance.pk)
+        photo = form.cleaned_data.get("photo_upload")
+        if photo:
+            practitioner_photo_save(practitioner_id=form.instance.pk, photo=photo)
+        elif form.cleaned_data.get("photo_remove"):
+            practitioner_photo_remove(practitioner_id=form.instance.pk)
 
     fieldsets = (
-        (None, {"fields": ("user", "display_name", "time_zone", "bio")}),
+        (None, {"fields": ("user", "display_name", "time_zone")}),
+        (
+            _("Your home page"),
+            {
+                "fields": (
+                    "photo_preview",
+                    "photo_upload",
+                    "photo_remove",
+                    "bio",
+                    "approach",
+                    "works_with",
+                    "languages",
+                    "confidentiality_note",
+                    "free_call_note",
+                ),
+                "description": _(
+                    "What people read first, before they book. A part you leave empty is not shown."
+                ),
+            },
+        ),
         (_("Hours"), {"fields": ("weekly_hours_summary",)}),
         (_("New bookings"), {"fields": ("bookings_paused", "paused_message")}),
         (_("How clients reach you"), {"fields": ("meeting_url", "contact_email")}),
@@ -134,6 +215,23 @@ class PractitionerAdmin(admin.ModelAdmin):
             lines,
             link,
             _("Change weekly hours"),
+        )
+
+    @admin.display(description=_("Your photo"))
+    def photo_preview(self, obj):
+        """Show her photo as clients see it, or say there is none; the bytes load apart."""
+        photo = None
+        if obj is not None and obj.pk is not None:
+            photo = PractitionerPhoto.objects.filter(pk=obj.pk).defer("image").first()
+        if photo is None:
+            return _("No photo yet.")
+        return format_html(
+            '<img src="{}?v={}" alt="{}" width="{}" height="{}" class="photo-preview">',
+            reverse("booking:practitioner_photo"),
+            photo.version,
+            _("Your photo, as clients see it"),
+            photo.width // 2,
+            photo.height // 2,
         )
 
     @admin.display(description=_("Records to review"))

@@ -88,6 +88,9 @@ def test_it_never_redirects_or_links_to_the_token_after_the_exchange(client, boo
     new_start = TUESDAY_9 + timedelta(hours=1)
     responses.append(client.post("/b/reschedule/", {"slot": "nonsense", "tz": "UTC"}))
     responses.append(client.post("/b/reschedule/", {"slot": new_start.isoformat(), "tz": "UTC"}))
+    responses.append(
+        client.post("/b/reschedule/confirm/", {"slot": new_start.isoformat(), "tz": "UTC"})
+    )
     responses.append(client.get("/b/?moved=1"))
     responses.append(client.post("/b/cancel/"))
     responses.append(client.get("/b/?cancelled=1"))
@@ -132,6 +135,7 @@ def test_it_shows_a_second_browser_nothing_of_the_booking(client, booking):
     assert_shows_nothing(stranger.post("/b/cancel/"))
     slot = (TUESDAY_9 + timedelta(hours=1)).isoformat()
     assert_shows_nothing(stranger.post("/b/reschedule/", {"slot": slot, "tz": "UTC"}))
+    assert_shows_nothing(stranger.post("/b/reschedule/confirm/", {"slot": slot, "tz": "UTC"}))
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.start_at == TUESDAY_9

@@ -105,7 +105,9 @@ def test_it_keeps_an_existing_booking_working_while_paused(client, maya, assessm
     assert "Choose a new time" in picker
     assert str(PAUSED_MESSAGE_DEFAULT) not in picker
     new_slot = TUESDAY_9 + timedelta(hours=1)
-    moved = client.post(manage + "reschedule/", {"slot": new_slot.isoformat(), "tz": "UTC"})
+    chosen = {"slot": new_slot.isoformat(), "tz": "UTC"}
+    assert client.post(manage + "reschedule/", chosen).status_code == 200  # asks to confirm
+    moved = client.post(manage + "reschedule/confirm/", chosen)
     assert moved.status_code == 302
     booking.refresh_from_db()
     assert booking.start_at == new_slot
