@@ -30,23 +30,27 @@ def audit_register() -> None:
         AvailabilityRule,
         Booking,
         Practitioner,
+        PractitionerPhoto,
         SessionType,
     )
     from clients.models import Client
 
     from .models import Note
 
+    # Bytes cannot be compared as text; a new picture still shows as its new size.
+    binary = {PractitionerPhoto: ["image"]}
     for model in (
         Client,
         Booking,
         Note,
         Practitioner,
+        PractitionerPhoto,
         SessionType,
         AvailabilityRule,
         AvailabilityOverride,
     ):
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=NOT_AUDITED)
+            auditlog.register(model, exclude_fields=[*NOT_AUDITED, *binary.get(model, [])])
 
 
 def audit_client_of(instance: Model) -> int | None:

@@ -189,3 +189,16 @@ def test_it_follows_bookings_clients_and_settings(maya, priya_call):
     maya.save()
     assert entries(action=AuditEntry.Action.UPDATE, content_type__model="practitioner")
     assert Booking.objects.count() == 1
+
+
+def test_it_records_her_photo_changing_without_the_picture(maya):
+    from booking.photos import PreparedPhoto, practitioner_photo_remove, practitioner_photo_save
+
+    practitioner_photo_save(
+        practitioner_id=maya.pk, photo=PreparedPhoto(b"\xff\xd8jpeg-bytes", "image/jpeg", 8, 8)
+    )
+    practitioner_photo_remove(practitioner_id=maya.pk)
+    actions = [entry.action for entry in entries(content_type__model="practitionerphoto")]
+    assert actions == [AuditEntry.Action.CREATE, AuditEntry.Action.DELETE]
+    row = repr(list(AuditEntry.objects.filter(content_type__model="practitionerphoto").values()))
+    assert "jpeg-bytes" not in row
