@@ -37,7 +37,7 @@ lock: | $(BIN)/python
 # honcho's 130 ("stopped by Ctrl-C") counts as a clean stop, not make's "Error 130".
 run: $(STAMP)
 	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@trap : INT; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start || test $$? -eq 130
 
