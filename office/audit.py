@@ -19,6 +19,24 @@ from django.db.models import Model
 
 from clients.visitors import request_ip
 
+# Each kind of record in the trail, in the practitioner's words (by model name).
+RECORD_KINDS = {
+    "client": "client",
+    "booking": "booking",
+    "intake": "questionnaire",
+    "note": "note",
+    "practitioner": "settings",
+    "practitionerphoto": "photo",
+    "sessiontype": "offer",
+    "availabilityrule": "weekly hours",
+    "availabilityoverride": "day off or extra hours",
+}
+
+
+def record_kind(model_name: str) -> str:
+    return RECORD_KINDS.get(model_name, "record")
+
+
 # Fields whose change says nothing to an auditor (timestamps every save moves).
 NOT_AUDITED = ["updated_at", "created_at"]
 

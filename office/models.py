@@ -132,7 +132,9 @@ class AuditEntry(AbstractLogEntry):
         )
         if named:
             return named
-        kind = self.content_type.name if self.content_type_id else "record"
+        from .audit import record_kind
+
+        kind = record_kind(self.content_type.model) if self.content_type_id else "record"
         verb = {
             self.Action.CREATE: "Created",
             self.Action.UPDATE: "Changed",

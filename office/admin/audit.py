@@ -8,7 +8,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..audit import RECORD_KINDS, record_kind
 from ..models import AuditEntry
+from .read_only import RecordAdmin
 
 # django-auditlog registers its own page for the entry model, with values and filters
 # made for developers; this one replaces it.
@@ -16,28 +18,34 @@ if admin.site.is_registered(AuditEntry):
     admin.site.unregister(AuditEntry)
 
 
+class RecordKindFilter(admin.SimpleListFilter):
+    """The kinds of record the trail follows, in her words (not Django's model names)."""
+
+    title = _("kind of record")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(model, label.capitalize()) for model, label in RECORD_KINDS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in RECORD_KINDS:
+            return queryset.filter(content_type__model=self.value())
+        return queryset
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdmin):
     list_display = ("when", "who", "what", "record", "changed_fields", "address")
-    list_filter = ("action", "content_type")
+    list_filter = ("action", RecordKindFilter)
     list_select_related = ("actor", "content_type")
-    date_hierarchy = "timestamp"
     list_per_page = 50
+    # No date drill-down: it reads the dates of every line, and the trail only grows.
+    show_full_result_count = False
     # Sorting on the timestamp only: any other order would need an index of its own.
     sortable_by = ()
-    actions = None
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         return lookup == "client_id" or super().lookup_allowed(lookup, value, request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("when"), ordering="timestamp")
     def when(self, entry: AuditEntry) -> str:
@@ -58,7 +66,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("record"))
     def record(self, entry: AuditEntry) -> str:
         client = f" (client number {entry.client_id})" if entry.client_id else ""
-        return f"{entry.content_type.name.capitalize()} number {entry.object_pk}{client}"
+        kind = record_kind(entry.content_type.model).capitalize()
+        return f"{kind} number {entry.object_pk}{client}"
 
     @admin.display(description=_("fields changed"))
     def changed_fields(self, entry: AuditEntry) -> str:

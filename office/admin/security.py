@@ -11,23 +11,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import SecurityEvent
 
+from .read_only import RecordAdmin
+
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(RecordAdmin):
     list_display = ("created_at", "kind", "username", "ip_address")
     list_filter = ("kind",)
     search_fields = ("username",)
     list_per_page = 50
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -202,3 +202,16 @@ def test_it_records_her_photo_changing_without_the_picture(maya):
     assert actions == [AuditEntry.Action.CREATE, AuditEntry.Action.DELETE]
     row = repr(list(AuditEntry.objects.filter(content_type__model="practitionerphoto").values()))
     assert "jpeg-bytes" not in row
+
+
+def test_it_filters_the_trail_by_kind_of_record_in_plain_words(office, priya_call, maya):
+    maya.display_name = "Maya L."
+    maya.save()
+    page = office.get("/admin/office/auditentry/?kind=practitioner")
+    assert page.status_code == 200
+    listed = list(page.context["cl"].result_list)
+    assert listed
+    assert {entry.content_type.model for entry in listed} == {"practitioner"}
+    text = page.content.decode()
+    assert "Changed settings" in text
+    assert "Day off or extra hours" in text  # a choice of the filter
