@@ -4,7 +4,10 @@ Called by bench/run.py after the slot and email benchmarks, on the same bench
 database: it adds clients until there are OFFICE_CLIENTS and past bookings until
 there are OFFICE_BOOKINGS (a fifth with a questionnaire, two emails each), gives
 one client a long history, then times both pages in-process with a signed-in,
-second-factor-verified practitioner and DEBUG off.
+second-factor-verified practitioner and DEBUG off. The booking list and the email
+log are timed twice: before the fill (the slot bench's 5,000 bookings, the email
+bench's 10,000 emails) and after it (50,000 and 100,000); their ratio shows
+whether either list slows as the practice grows.
 Past bookings are attended, no-show, not a fit or cancelled, so PostgreSQL's
 no-overlap constraint (held and confirmed only) never refuses the bulk load.
 """
@@ -23,6 +26,11 @@ RUNS = 30
 WARMUPS = 3
 SEED = 20261129
 BATCH = 2_000
+# The lists timed at both sizes: their default view, as the practitioner first sees it.
+LISTS = {
+    "bookings": "/admin/booking/booking/",
+    "emails": "/admin/notifications/outboundemail/",
+}
 
 
 def fill() -> dict:
@@ -141,7 +149,7 @@ def _time(browser, path: str) -> dict:
     from django.test.utils import override_settings
 
     # Query counts are fixed by the tests at two sizes (tests/office/test_today.py,
-    # test_client_timeline.py); here only the time at full size.
+    # test_client_timeline.py, test_bookings.py, test_emails.py); here only the time.
     response = browser.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered HTTP {response.status_code}")
@@ -159,25 +167,53 @@ def _time(browser, path: str) -> dict:
     }
 
 
-def measure() -> dict:
+def _analyze() -> None:
+    """Fresh statistics after a bulk load, as autovacuum would soon give them."""
     from django.db import connection
 
-    from booking.models import Booking
-    from clients.models import Client
-
-    filled = fill()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def _time_lists(browser) -> dict:
+    """Time each list (LISTS) at the database's present size; record its rows too."""
+    from booking.models import Booking
+    from notifications.models import OutboundEmail
+
+    rows = {"bookings": Booking.objects.count(), "emails": OutboundEmail.objects.count()}
+    return {name: {**_time(browser, path), "rows": rows[name]} for name, path in LISTS.items()}
+
+
+def measure() -> dict:
+    from booking.models import Booking
+    from clients.models import Client
+
+    _analyze()
     browser = _signed_in_client()
+    lists_small = _time_lists(browser)
+    filled = fill()
+    _analyze()
     today = _time(browser, "/admin/")
     client_page = _time(browser, f"/admin/clients/client/{filled['busy_client_id']}/change/")
+    lists_large = _time_lists(browser)
+    ratios = {
+        name: round(lists_large[name]["median_ms"] / lists_small[name]["median_ms"], 2)
+        for name in LISTS
+    }
     return {
         "office_today_ms": today["median_ms"],
         "office_client_ms": client_page["median_ms"],
+        # The slower list at each size, and the worse of the two lists' own ratios.
+        "office_list_ms_small": max(timed["median_ms"] for timed in lists_small.values()),
+        "office_list_ms_large": max(timed["median_ms"] for timed in lists_large.values()),
+        "office_list_ratio": max(ratios.values()),
         "details": {
             "today": today,
             "client_page": client_page,
+            "lists_small": lists_small,
+            "lists_large": lists_large,
+            "list_ratios": ratios,
             "clients": Client.objects.count(),
             "bookings": Booking.objects.count(),
             "busy_client_bookings": BUSY_CLIENT_BOOKINGS,

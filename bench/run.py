@@ -63,6 +63,7 @@ TARGETS = {
     "sweep_queries_per_batch": ("==", "sweep_queries_per_batch_100"),
     "office_today_ms": ("<=", 50.0),
     "office_client_ms": ("<=", 50.0),
+    "office_list_ratio": ("<=", 1.3),
 }
 CELL = timedelta(minutes=30)
 
@@ -388,6 +389,9 @@ def main() -> int:
         "reminders_10k_per_s": email["reminders_10k_per_s"],
         "office_today_ms": office["office_today_ms"],
         "office_client_ms": office["office_client_ms"],
+        "office_list_ms_small": office["office_list_ms_small"],
+        "office_list_ms_large": office["office_list_ms_large"],
+        "office_list_ratio": office["office_list_ratio"],
     }
     missed = report(metrics)
 

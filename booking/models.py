@@ -515,6 +515,13 @@ class Booking(models.Model):
             models.Index(fields=["practitioner", "blocked_start"], name="booking_calendar_idx"),
             # The office's week, Today and the funnel read bookings by when they start.
             models.Index(fields=["start_at"], name="booking_start_idx"),
+            # The office's booking list: booked times (its default filter), newest first,
+            # ties by id as the list orders them, read a page at a time at any size.
+            models.Index(
+                fields=["-start_at", "-id"],
+                condition=~Q(status__in=["held", "cancelled"]),
+                name="booking_booked_idx",
+            ),
             models.Index(
                 fields=["held_by", "held_until"],
                 condition=Q(status="held"),

@@ -66,6 +66,8 @@ class OutboundEmail(models.Model):
             # Today counts the failed ones on every visit; they are few, the log is not.
             models.Index(fields=["due_at"], condition=Q(status="failed"), name="outbox_failed_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx"),
+            # The email log in the office: newest first (ties by id, as the list orders them).
+            models.Index(fields=["-due_at", "-id"], name="outbox_log_idx"),
             models.Index(fields=["recipient_client_id"], name="outbox_recipient_idx"),
         ]
 
