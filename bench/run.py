@@ -9,17 +9,23 @@ BENCH_DATABASE_URL set it uses that database instead: migrated, then FLUSHED
 
 Metrics (targets in TARGETS): median/p95 of slots_for() over 60 days with 5,000
 bookings, its query count, queries and in-process time per slot page with 500
-and 5,000 bookings, and the slot page's requests/s under gunicorn relative to a
-do-nothing view (bench/urls.py, never in production), and email delivery by a
+and 5,000 bookings, the slot page's requests/s under gunicorn relative to a
+do-nothing view (bench/urls.py, never in production; gunicorn with DEBUG off and
+production's required settings, the Redis cache of BENCH_REDIS_URL when given,
+load from wrk when installed, else Python threads, said so), complete public
+bookings per second over HTTP on that gunicorn, the slot page for a week whose
+days are all full against an ordinary week, and email delivery by a
 real Celery worker (bench/email_bench.py), and the office's Today and client pages
 with 20,000 clients and 50,000 bookings (bench/office_bench.py). Prints a table and writes
 bench/results.json. Exits 0 even if a target is missed. Timings are wall-clock:
-on a shared or busy machine they move; the load average is recorded with them.
+on a shared or busy machine they move; each is printed and stored with the
+1-minute load average at the time.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import random
@@ -53,13 +59,30 @@ SLUG = "assessment-call"
 SLOT_PAGE = f"/book/{SLUG}/?tz=Asia/Kolkata"
 TRIVIAL_PAGE = "/bench/trivial/"
 SLOT_BUTTON = b'class="btn btn-outline-primary slot"'
+ZONE = "Asia/Kolkata"
+# wrk's shape: 2 threads, 8 connections, 5 s per page (WARM_SECONDS first).
+WRK_THREADS = 2
+WRK_CONNECTIONS = 8
+# Public bookings over HTTP: this many, from this many visitors at once.
+HTTP_BOOKINGS = 40
+BOOKING_THREADS = 4
+# The throughput gunicorn runs as production does: DEBUG off, its secrets and public
+# address set, behind a TLS-ending proxy whose headers every request carries.
+PUBLIC_HOST = "book.scales-bench.net"
+PUBLIC_SITE = f"https://{PUBLIC_HOST}"
+PROXY_HEADERS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
+# Weeks (from today, in days) for the full-calendar timing: one filled, one left as it is.
+FULL_WEEK_OFFSET = 14
+ORDINARY_WEEK_OFFSET = 21
 
-# metric: (comparison, target); a metric without a target is reported only.
+# metric: (comparison, target) or (comparison, other metric, factor); a metric
+# without a target is reported only.
 TARGETS = {
     "slots_60d_5000_bookings_ms": ("<=", 10.0),
     "slots_call_queries": ("<=", 3),
     "slot_page_queries": ("<=", "slot_page_queries_500"),
     "slot_page_rps_ratio": (">=", 0.5),
+    "slot_page_full_calendar_ms": ("<=", "slot_page_ordinary_week_ms", 2.0),
     "sweep_queries_per_batch": ("==", "sweep_queries_per_batch_100"),
     "office_today_ms": ("<=", 50.0),
     "office_client_ms": ("<=", 50.0),
@@ -276,33 +299,271 @@ def slot_page() -> dict:
     }
 
 
-def throughput() -> dict:
-    """Requests/s of the slot page and of a do-nothing view, same gunicorn, same run."""
-    from bench.loadgen import get, gunicorn, requests_per_second
+def load1() -> float:
+    """The machine's 1-minute load average, printed and stored with each result."""
+    return round(os.getloadavg()[0], 2)
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+def production_env() -> dict[str, str]:
+    """The environment of the throughput gunicorn: production settings, bench database.
+
+    DEBUG off with the values production requires (practice/settings.py refuses
+    to start without them), the page cache in the throwaway Redis database of
+    BENCH_REDIS_URL (never REDIS_URL) when given, public limits off (bench/settings.py).
+    The bench is one visitor booking many times at once, so its holds are not capped.
+    """
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": PUBLIC_HOST,
+        "SITE_URL": PUBLIC_SITE,
+        "DEFAULT_FROM_EMAIL": f"Scales bench <bench@{PUBLIC_HOST.partition('.')[2]}>",
+        "BOOKING_HOLDS_PER_VISITOR": "100000",
+        "BENCH_STATIC_ROOT": str(BENCH_VAR / "static"),
+    }
+    redis_url = os.environ.get("BENCH_REDIS_URL", "").strip()
+    if redis_url:
+        env["BENCH_SERVER_CACHE_URL"] = redis_url
+    return env
+
+
+def flush_redis(url: str) -> None:
+    """Empty the bench's throwaway Redis database (BENCH_REDIS_URL only)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def http_booking_slots(port: int, get) -> list[str]:
+    """Times to book over HTTP: the first offered on each day, within the horizon.
+
+    One a day because the assessment call allows only a few a day and the bench's
+    planned bookings leave one free on each of the next 60 days; the weeks of the
+    full-calendar timing are skipped, so they are left as planned.
+    """
+    from zoneinfo import ZoneInfo
+
+    from bench.loadgen import slot_values
+
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    chosen: dict[str, str] = {}
+    for weeks in range(0, 12):
+        if weeks in (FULL_WEEK_OFFSET // 7, ORDINARY_WEEK_OFFSET // 7):
+            continue
+        week = today + timedelta(days=7 * weeks)
+        path = f"/book/{SLUG}/?tz={ZONE}&week={week.isoformat()}"
+        status, body = get(path)
+        if status != 200:
+            raise RuntimeError(f"gunicorn's {path}: HTTP {status}")
+        for slot in slot_values(body):
+            chosen.setdefault(slot[:10], slot)
+        if len(chosen) >= HTTP_BOOKINGS:
+            break
+    return list(chosen.values())[:HTTP_BOOKINGS]
+
+
+def throughput() -> dict:
+    """Requests/s of the slot page and of a do-nothing view, then public bookings/s.
+
+    Same production-like gunicorn for all three. Requests/s come from wrk when it
+    is installed (a C load generator, far lighter than Python threads on the two
+    cores gunicorn uses); without it the Python load generator stands in, noted.
+    """
+    import subprocess
+
+    from bench.loadgen import (
+        WRK_INSTALL_HINT,
+        bookings_per_second,
+        get,
+        gunicorn,
+        requests_per_second,
+        wrk_path,
+        wrk_requests_per_second,
+    )
+
+    env = production_env()
     log_path = BENCH_VAR / "gunicorn.log"
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    with gunicorn(cwd=ROOT, env=env, log_path=log_path, ready_path=TRIVIAL_PAGE) as port:
-        status, body = get(port, SLOT_PAGE)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    redis_url = env.get("BENCH_SERVER_CACHE_URL")
+    if redis_url:
+        flush_redis(redis_url)
+    else:
+        print("  note: no BENCH_REDIS_URL: gunicorn's workers each keep their own (locmem) cache")
+    use_wrk = wrk_path() is not None
+    if not use_wrk:
+        print(
+            "  note: wrk is not installed; using the Python load generator instead, which"
+            " competes with gunicorn for the CPUs (the ratio reads low). "
+            f"Install wrk: {WRK_INSTALL_HINT}"
+        )
+
+    with gunicorn(
+        cwd=ROOT, env=env, log_path=log_path, ready_path=TRIVIAL_PAGE, headers=PROXY_HEADERS
+    ) as port:
+
+        def fetch(path: str) -> tuple[int, bytes]:
+            return get(port, path, headers=PROXY_HEADERS)
+
+        def measure(path: str, seconds: float) -> dict:
+            if use_wrk:
+                found = wrk_requests_per_second(
+                    port,
+                    path,
+                    seconds=seconds,
+                    threads=WRK_THREADS,
+                    connections=WRK_CONNECTIONS,
+                    headers=PROXY_HEADERS,
+                )
+            else:
+                found = requests_per_second(
+                    port, path, seconds=seconds, threads=LOAD_THREADS, headers=PROXY_HEADERS
+                )
+                found["tool"] = "python threads"
+            found["loadavg"] = load1()
+            return found
+
+        status, body = fetch(SLOT_PAGE)
         if status != 200 or SLOT_BUTTON not in body:
             raise RuntimeError(f"gunicorn's {SLOT_PAGE}: HTTP {status}, no slots in the page")
         for path in (TRIVIAL_PAGE, SLOT_PAGE):  # every worker imports and renders once
-            requests_per_second(port, path, seconds=WARM_SECONDS, threads=LOAD_THREADS)
-        trivial = requests_per_second(
-            port, TRIVIAL_PAGE, seconds=LOAD_SECONDS, threads=LOAD_THREADS
+            measure(path, WARM_SECONDS)
+        trivial = measure(TRIVIAL_PAGE, LOAD_SECONDS)
+        print(
+            f"  trivial view: {trivial['rps']} req/s ({trivial['tool']}, load {trivial['loadavg']})"
         )
-        slot = requests_per_second(port, SLOT_PAGE, seconds=LOAD_SECONDS, threads=LOAD_THREADS)
+        slot = measure(SLOT_PAGE, LOAD_SECONDS)
+        print(f"  slot page: {slot['rps']} req/s ({slot['tool']}, load {slot['loadavg']})")
+        slots = http_booking_slots(port, fetch)
+        bookings = bookings_per_second(
+            port,
+            {**PROXY_HEADERS, "Origin": PUBLIC_SITE},
+            slug=SLUG,
+            zone=ZONE,
+            slots=slots,
+            threads=BOOKING_THREADS,
+        )
+        bookings["loadavg"] = load1()
+        print(
+            f"  public bookings over HTTP: {bookings['bookings']} in {bookings['seconds']} s,"
+            f" {bookings['per_s']}/s, {bookings['failed']} failed (load {bookings['loadavg']})"
+        )
+    if redis_url:
+        flush_redis(redis_url)
     if trivial["errors"] or slot["errors"]:
         raise RuntimeError(f"requests failed under load: trivial {trivial}, slot page {slot}")
-    return {"trivial": trivial, "slot": slot, "ratio": round(slot["rps"] / trivial["rps"], 3)}
+    if bookings["failed"]:
+        print(f"  warning: bookings failed: {bookings['first_failures']}")
+    return {
+        "trivial": trivial,
+        "slot": slot,
+        "ratio": round(slot["rps"] / trivial["rps"], 3),
+        "bookings": bookings,
+        "tool": trivial["tool"],
+        "cache": "redis" if redis_url else "locmem per worker",
+    }
+
+
+def full_calendar() -> dict:
+    """Time the slot page (built, in-process) for a week whose days are all full, and an ordinary one.
+
+    The full week is filled the public way (hold, then confirm) until no time is
+    left in it; its page then says so and looks ahead for the next open time.
+    """
+    from zoneinfo import ZoneInfo
+
+    from django.core.cache import cache
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from booking import services
+    from booking.selectors import session_type_get, slots_for
+
+    logging.getLogger("assessments.services").setLevel(logging.WARNING)  # a line per booking
+    session_type = session_type_get(SLUG)
+    today = timezone.now().astimezone(ZoneInfo(ZONE)).date()
+    full_week = today + timedelta(days=FULL_WEEK_OFFSET)
+    ordinary_week = today + timedelta(days=ORDINARY_WEEK_OFFSET)
+    filled = 0
+    while True:
+        # The practitioner's days that the visitor's week (in ZONE, ahead of hers) covers.
+        free = slots_for(
+            session_type=session_type,
+            first_day=full_week - timedelta(days=1),
+            last_day=full_week + timedelta(days=6),
+        )
+        if not free:
+            break
+        if filled > 1000:
+            raise RuntimeError("the full week did not fill")
+        held = services.booking_hold(
+            session_type=session_type,
+            slot_start=free[0],
+            client_time_zone=ZONE,
+            held_by=f"bench-full-{filled}",
+        )
+        services.booking_confirm(
+            public_id=held.public_id,
+            details=services.ClientDetails(
+                name="Bench Full", email=f"bench-full-{filled}@scales-bench.net", time_zone=ZONE
+            ),
+        )
+        filled += 1
+
+    browser = Client()
+
+    def timed(week) -> tuple[float, bytes]:
+        path = f"/book/{SLUG}/?tz={ZONE}&week={week.isoformat()}"
+        response = browser.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered HTTP {response.status_code}")
+        samples = []
+        with override_settings(DEBUG=False):
+            for _ in range(RUNS):
+                cache.clear()
+                started = time.perf_counter()
+                browser.get(path)
+                samples.append((time.perf_counter() - started) * 1000)
+        return round(statistics.median(samples), 3), response.content
+
+    full_ms, full_page = timed(full_week)
+    ordinary_ms, ordinary_page = timed(ordinary_week)
+    if SLOT_BUTTON in full_page or b"No open times" not in full_page:
+        raise RuntimeError(f"the week of {full_week} is not shown as full")
+    if SLOT_BUTTON not in ordinary_page:
+        raise RuntimeError(f"the week of {ordinary_week} shows no times")
+    found = {
+        "full_week": full_week.isoformat(),
+        "ordinary_week": ordinary_week.isoformat(),
+        "bookings_to_fill": filled,
+        "full_ms": full_ms,
+        "ordinary_ms": ordinary_ms,
+        "ordinary_slots_shown": ordinary_page.count(SLOT_BUTTON),
+        "loadavg": load1(),
+    }
+    print(
+        f"  full week {full_ms} ms, ordinary week {ordinary_ms} ms"
+        f" ({filled} bookings filled it; load {found['loadavg']})"
+    )
+    return found
 
 
 def check(metric: str, value, metrics: dict) -> tuple[str, str]:
     if metric not in TARGETS:
         return "", "-"
-    comparison, target = TARGETS[metric]
+    comparison, target, *factor = TARGETS[metric]
     target_value = metrics[target] if isinstance(target, str) else target
+    if factor:
+        target_value = round(target_value * factor[0], 3)
+        target = f"{factor[0]:g} x {target}"
     met = {"<=": value <= target_value, ">=": value >= target_value, "==": value == target_value}[
         comparison
     ]
@@ -310,14 +571,15 @@ def check(metric: str, value, metrics: dict) -> tuple[str, str]:
     return label, "ok" if met else "MISSED"
 
 
-def report(metrics: dict) -> list[str]:
-    rows = [(name, value, *check(name, value, metrics)) for name, value in metrics.items()]
-    widths = [
-        max(len(str(row[i])) for row in [("metric", "value", "target", "ok?"), *rows])
-        for i in range(4)
+def report(metrics: dict, loads: dict) -> list[str]:
+    header = ("metric", "value", "target", "ok?", "load 1m")
+    rows = [
+        (name, value, *check(name, value, metrics), loads.get(name, "-"))
+        for name, value in metrics.items()
     ]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     print()
-    for row in [("metric", "value", "target", "ok?"), *rows]:
+    for row in [header, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     missed = [row[0] for row in rows if row[3] == "MISSED"]
     print()
@@ -354,21 +616,30 @@ def main() -> int:
     print(f"{Booking.objects.count()} bookings: measuring ...")
     slots_500 = time_slots_for()
     page_500 = slot_page()
+    load_500 = load1()
 
     Booking.objects.bulk_create(planned[FIRST_BATCH:])
     settle(connection)
     print(f"{Booking.objects.count()} bookings: measuring ...")
     slots_5000 = time_slots_for()
     page_5000 = slot_page()
-    print(f"gunicorn, {LOAD_THREADS} threads x {LOAD_SECONDS:g} s per page ...")
+    load_5000 = load1()
+    print(
+        f"gunicorn (DEBUG off), wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{LOAD_SECONDS:g}s"
+        f" per page, then {HTTP_BOOKINGS} public bookings from {BOOKING_THREADS} threads ..."
+    )
     load = throughput()
+    print("slot page, a full week against an ordinary one ...")
+    calendar = full_calendar()
     print(f"email: {email_bench.REMINDERS:,} reminders through one worker ({broker}) ...")
     email = email_bench.measure(BENCH_VAR, broker)
+    load_email = load1()
     print(
         f"office: {office_bench.OFFICE_CLIENTS:,} clients, "
         f"{office_bench.OFFICE_BOOKINGS:,} bookings ..."
     )
     office = office_bench.measure()
+    load_office = load1()
 
     metrics = {
         "slots_60d_5000_bookings_ms": slots_5000["median_ms"],
@@ -384,6 +655,9 @@ def main() -> int:
         "slot_page_rps": load["slot"]["rps"],
         "trivial_rps": load["trivial"]["rps"],
         "slot_page_rps_ratio": load["ratio"],
+        "slot_page_full_calendar_ms": calendar["full_ms"],
+        "slot_page_ordinary_week_ms": calendar["ordinary_ms"],
+        "bookings_per_s": load["bookings"]["per_s"],
         "sweep_queries_per_batch": email["sweep_queries_per_batch"],
         "sweep_queries_per_batch_100": email["sweep_queries_per_batch_100"],
         "reminders_10k_per_s": email["reminders_10k_per_s"],
@@ -393,11 +667,39 @@ def main() -> int:
         "office_list_ms_large": office["office_list_ms_large"],
         "office_list_ratio": office["office_list_ratio"],
     }
-    missed = report(metrics)
+    loads = {
+        **dict.fromkeys(
+            [name for name in metrics if name.endswith("_500") or "500_" in name], load_500
+        ),
+        **dict.fromkeys(
+            [
+                "slots_60d_5000_bookings_ms",
+                "slots_60d_5000_bookings_p95_ms",
+                "slots_call_queries",
+                "slot_page_queries",
+                "slot_page_cached_queries",
+                "slot_page_inprocess_ms",
+                "slot_page_cached_inprocess_ms",
+            ],
+            load_5000,
+        ),
+        "trivial_rps": load["trivial"]["loadavg"],
+        "slot_page_rps": load["slot"]["loadavg"],
+        "slot_page_rps_ratio": load["slot"]["loadavg"],
+        "bookings_per_s": load["bookings"]["loadavg"],
+        "slot_page_full_calendar_ms": calendar["loadavg"],
+        "slot_page_ordinary_week_ms": calendar["loadavg"],
+        **{name: load_email for name in metrics if "sweep" in name or "reminders" in name},
+        **{name: load_office for name in metrics if name.startswith("office_")},
+    }
+    missed = report(metrics, loads)
 
     results = {
         "metrics": metrics,
-        "targets": {name: f"{cmp} {target}" for name, (cmp, target) in TARGETS.items()},
+        "targets": {
+            name: f"{cmp} " + (f"{factor[0]:g} x " if factor else "") + str(target)
+            for name, (cmp, target, *factor) in TARGETS.items()
+        },
         "missed": missed,
         "details": {
             "slots_for_500": slots_500,
@@ -405,6 +707,8 @@ def main() -> int:
             "slot_page_500": page_500,
             "slot_page_5000": page_5000,
             "load": load,
+            "full_calendar": calendar,
+            "loadavg_1m_per_metric": loads,
             "email": email["details"],
             "office": office["details"],
         },
@@ -425,11 +729,16 @@ def main() -> int:
             "runs": RUNS,
             "warmups": WARMUPS,
             "load": {
-                "threads": LOAD_THREADS,
+                "tool": load["tool"],
+                "threads": WRK_THREADS if load["tool"] == "wrk" else LOAD_THREADS,
+                "connections": WRK_CONNECTIONS if load["tool"] == "wrk" else LOAD_THREADS,
                 "seconds_per_page": LOAD_SECONDS,
                 "gunicorn_workers": 2,
                 "worker_class": "sync",
-                "debug": True,
+                "debug": False,
+                "cache": load["cache"],
+                "http_bookings": HTTP_BOOKINGS,
+                "booking_threads": BOOKING_THREADS,
                 "slot_page": SLOT_PAGE,
                 "trivial_page": TRIVIAL_PAGE,
             },

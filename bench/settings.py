@@ -16,7 +16,22 @@ ROOT_URLCONF = "bench.urls"
 # pages, not the limits that would (rightly) stop it.
 PUBLIC_LIMITS = False
 # The bench empties its cache between measurements: never a developer's Redis.
+# Its gunicorn (bench/run.py) gets BENCH_SERVER_CACHE_URL, the throwaway Redis
+# database of BENCH_REDIS_URL, so two workers share one cache as in production.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("BENCH_SERVER_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_SERVER_CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+# Its production-like gunicorn (DEBUG off) serves the manifest of a collectstatic
+# run into var/bench, never into the project's own STATIC_ROOT.
+if os.environ.get("BENCH_STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
 
 CELERY_TASK_DEFAULT_QUEUE = "bench"
 if os.environ.get("BENCH_BROKER_URL"):
