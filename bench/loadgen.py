@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,6 +106,17 @@ def _wait_ready(
     raise RuntimeError(f"gunicorn did not answer within 30 s; see {log_path}")
 
 
+def _run_threads(worker: Callable[[int], None], threads: int) -> float:
+    """Run ``worker(n)`` in ``threads`` threads at once; return the wall-clock seconds."""
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def requests_per_second(
     port: int, path: str, *, seconds: float, threads: int, headers: dict | None = None
 ) -> dict:
@@ -126,13 +137,8 @@ def requests_per_second(
             else:
                 failed[n] += 1
 
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    cpu_started = time.process_time()
+    elapsed = _run_threads(worker, threads)
     return {
         "requests": sum(ok),
         "errors": sum(failed),
@@ -323,13 +329,7 @@ def bookings_per_second(
                 continue
             done[n] += 1
 
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    started = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = _run_threads(worker, threads)
     return {
         "bookings": sum(done),
         "failed": len(failures),
