@@ -23,20 +23,18 @@ from notifications.models import OutboundEmail
 from notifications.services import emails_queue
 
 from .codes import CODE_ATTEMPTS, CODE_MINUTES, code_for
-from .links import intake_url_for_email
+from .links import intake_url_for_email, intake_urls_for_emails
 from .models import Intake, IntakeAccessCode
-from .selectors import intake_unfinished_for_booking
+from .selectors import bookings_with_unfinished_intake
 
 
 def intake_link_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
     return {"intake_url": intake_url_for_email(email, booking)}
 
 
-def questionnaire_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
-    return {
-        **booking_emails.booking_email_context(email, booking),
-        **intake_link_context(email, booking),
-    }
+def intake_links_context(pairs: list[tuple[OutboundEmail, Booking]]) -> list[dict[str, Any]]:
+    """Each email's questionnaire link, for a batch of invitations or nudges in one query."""
+    return [{"intake_url": url} for url in intake_urls_for_emails(pairs)]
 
 
 def urgent_alert_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
@@ -46,12 +44,19 @@ def urgent_alert_context(email: OutboundEmail, booking: Booking) -> dict[str, An
 
 
 def nudge_still_needed(email: OutboundEmail, booking: Booking, now: datetime) -> str:
-    reason = booking_emails.still_needed_before_the_call(email, booking, now)
-    if reason:
-        return reason
-    if not intake_unfinished_for_booking(booking):
-        return "questionnaire already completed"
-    return ""
+    return nudges_still_needed([(email, booking)], now)[0]
+
+
+def nudges_still_needed(pairs: list[tuple[OutboundEmail, Booking]], now: datetime) -> list[str]:
+    """Return why each nudge should no longer go out, or "": one query for the whole batch."""
+    unfinished = bookings_with_unfinished_intake([booking.pk for _, booking in pairs])
+    reasons = []
+    for email, booking in pairs:
+        reason = booking_emails.still_needed_before_the_call(email, booking, now)
+        if not reason and booking.pk not in unfinished:
+            reason = "questionnaire already completed"
+        reasons.append(reason)
+    return reasons
 
 
 def _live_code(email: OutboundEmail, booking: Booking, now: datetime) -> IntakeAccessCode | None:
@@ -95,7 +100,8 @@ def assessment_emails_register() -> None:
             subject_line="An invitation from {practitioner}",
             recipients=booking_emails.partner_of,
             version=booking_emails.once,
-            context=questionnaire_context,
+            context=booking_emails.booking_email_context,
+            context_many=intake_links_context,
             still_needed=booking_emails.still_needed,
         ),
         EmailKind(
@@ -105,8 +111,10 @@ def assessment_emails_register() -> None:
             subject_line="Before we talk on {day}",
             recipients=booking_emails.client_of,
             version=booking_emails.per_time,
-            context=questionnaire_context,
+            context=booking_emails.booking_email_context,
+            context_many=intake_links_context,
             still_needed=nudge_still_needed,
+            still_needed_many=nudges_still_needed,
             timed=True,
         ),
         EmailKind(

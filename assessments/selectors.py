@@ -48,16 +48,17 @@ def intake_for_client(booking: Booking, *, now: datetime) -> Intake | None:
     )
 
 
-def intake_unfinished_for_booking(booking: Booking) -> bool:
-    """Return whether the person who booked has a questionnaire still to send.
+def bookings_with_unfinished_intake(booking_ids: list[int]) -> set[int]:
+    """Return which of these bookings' bookers still have a questionnaire to send.
 
-    The outbox asks this before sending the questionnaire nudge, which goes to
-    them only; a partner's progress never causes or stops an email.
+    The outbox asks this before sending questionnaire nudges, a batch at a
+    time, in one query. Nudges go to the person who booked only: a partner's
+    progress never causes or stops an email.
     """
-    return (
-        Intake.objects.filter(booking=booking, role=Intake.Role.CLIENT)
+    return set(
+        Intake.objects.filter(booking_id__in=booking_ids, role=Intake.Role.CLIENT)
         .exclude(status=Intake.Status.COMPLETED)
-        .exists()
+        .values_list("booking_id", flat=True)
     )
 
 

@@ -3,9 +3,9 @@
 Called by bench/run.py on the bench database, after the slot benchmarks.
 
 reminders_10k_per_s: 10,000 reminders for the bench's upcoming bookings, all due,
-are swept here as beat would sweep them (claim a batch, queue one send task per
-row) and sent by ONE Celery worker in its own process to an SMTP server on
-loopback that only counts (aiosmtpd). Emails per second = 10,000 / the wall time
+are swept here as beat would sweep them (claim a batch, queue a send task per
+OUTBOX_TASK_SIZE rows) and sent by ONE Celery worker process (prefork,
+concurrency 1) to an SMTP server on loopback that only counts (aiosmtpd). Emails per second = 10,000 / the wall time
 from the first sweep to the last message received. One email goes through
 first, so the worker's start-up is not counted. Bounded: after MAX_SECONDS the
 run stops and reports how many arrived.
@@ -16,6 +16,13 @@ filesystem transport in var/bench/broker; either way the bench's own queue
 
 sweep_queries_per_batch: the queries of one outbox_claim_due() with 5,000 rows
 due, against 100 rows due: a claim is a fixed number of queries, so they match.
+
+reminders_10k_queries_per_email: what one more email adds to a send task's
+queries (the guarded UPDATE before it leaves, the UPDATE after), from sending
+batches of 100 and 300 reminders in this process through the same SMTP sink;
+reminders_queries_per_batch: the rest, paid once per send task. The details keep
+the all-in figure too: sweeps and send tasks of the production sizes over 1,000
+reminders, divided by 1,000.
 """
 
 from __future__ import annotations
@@ -204,6 +211,52 @@ def claim_queries(due: int) -> int:
     return len(queries)
 
 
+def send_queries(smtp_port: int) -> dict:
+    """Count the queries of sending reminders in this process, through the SMTP sink.
+
+    Returns the queries one more email adds to a send task, the fixed rest per
+    task, and the all-in queries per email of sweeps and tasks of production size.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from notifications.delivery import outbox_claim_due, outbox_send_batch, outbox_sweep
+    from notifications.models import OutboundEmail
+
+    def batch_queries(count: int) -> int:
+        reminders_create(count, tag=f"queries-{count}")
+        ids = outbox_claim_due(batch=count)
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = outbox_send_batch(ids)
+        if set(outcomes.values()) != {"sent"}:
+            raise RuntimeError(f"the in-process batch did not send everything: {outcomes}")
+        OutboundEmail.objects.all().delete()
+        return len(queries)
+
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": HOST,
+        "EMAIL_PORT": smtp_port,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+    }
+    with override_settings(**smtp):
+        small, large = batch_queries(100), batch_queries(300)
+        reminders_create(1000, tag="queries-all-in")
+        with CaptureQueriesContext(connection) as queries:
+            while outbox_sweep(enqueue=outbox_send_batch):
+                pass
+        sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count()
+        OutboundEmail.objects.all().delete()
+    per_email = (large - small) / 200
+    return {
+        "per_email": round(per_email, 3),
+        "per_batch": round(small - per_email * 100, 1),
+        "all_in_per_email": round(len(queries) / max(sent, 1), 3),
+        "all_in_sent": sent,
+    }
+
+
 def worker_cpu_seconds(pid: int) -> float:
     """Return the CPU time of the worker and its pool processes so far (Linux; else 0)."""
     proc = Path("/proc")
@@ -233,15 +286,15 @@ def deliver(sink: Sink, *, expected: int, deadline: float) -> dict:
     """Sweep until ``expected`` more messages arrived (or the deadline); time it."""
     from notifications.delivery import outbox_sweep
     from notifications.models import OutboundEmail
-    from notifications.tasks import outbox_send_task
+    from notifications.tasks import outbox_send_batch_task
 
     def sweep() -> int:
         """One batch, as beat's sweep claims it; the bench keeps the pace itself (LOW_WATER)."""
         claimed: list[int] = []
 
-        def enqueue(email_id: int) -> None:
-            claimed.append(email_id)
-            outbox_send_task.delay(email_id)
+        def enqueue(email_ids: list[int]) -> None:
+            claimed.extend(email_ids)
+            outbox_send_batch_task.delay(email_ids)
 
         outbox_sweep(enqueue=enqueue)
         return len(claimed)
@@ -288,6 +341,8 @@ def measure(bench_var: Path, broker: str) -> dict:
     queries_100, queries_5000 = claim_queries(100), claim_queries(5000)
     celery_app.control.purge()  # kicks queued while the demo was seeded
     log_path = bench_var / "worker.log"
+    with smtp_sink() as (sink, port):
+        queries = send_queries(port)
     with smtp_sink() as (sink, port), celery_worker(smtp_port=port, log_path=log_path) as worker:
         reminders_create(1, tag="warm-up")
         warm_up = deliver(sink, expected=1, deadline=time.perf_counter() + WORKER_READY_SECONDS)
@@ -302,6 +357,8 @@ def measure(bench_var: Path, broker: str) -> dict:
         "sweep_queries_per_batch": queries_5000,
         "sweep_queries_per_batch_100": queries_100,
         "reminders_10k_per_s": run["per_s"],
+        "reminders_10k_queries_per_email": queries["per_email"],
+        "reminders_queries_per_batch": queries["per_batch"],
         "details": {
             **run,
             "warm_up_seconds": warm_up["seconds"],
@@ -311,6 +368,8 @@ def measure(bench_var: Path, broker: str) -> dict:
             "broker": broker,
             "worker": f"{worker_pool()}, concurrency 1",
             "batch_size": settings.OUTBOX_BATCH_SIZE,
+            "task_size": settings.OUTBOX_TASK_SIZE,
+            "queries": queries,
             "worker_log": str(log_path.relative_to(ROOT)),
         },
     }

@@ -42,12 +42,17 @@ NOTICES = ("confirmation", "rescheduled", "cancelled", "cancellation_alert", "re
 # --- Who and what -------------------------------------------------------------
 
 
+def _bookings_for_email():
+    return Booking.objects.select_related("session_type", "practitioner__user", "client")
+
+
 def booking_load(booking_id: int) -> Booking | None:
-    return (
-        Booking.objects.select_related("session_type", "practitioner__user", "client")
-        .filter(pk=booking_id)
-        .first()
-    )
+    return _bookings_for_email().filter(pk=booking_id).first()
+
+
+def bookings_load(booking_ids: list[int]) -> dict[int, Booking]:
+    """Return the bookings a batch of emails is about, by id, in one query."""
+    return {booking.pk: booking for booking in _bookings_for_email().filter(pk__in=booking_ids)}
 
 
 def client_of(booking: Booking) -> list[Recipient]:
@@ -204,17 +209,28 @@ def verify_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
 
 
 def follow_up_context(email: OutboundEmail, booking: Booking) -> dict[str, Any]:
-    """The booking's context plus where to book a session and how to stop follow-ups."""
+    """The booking's context plus how to stop follow-ups (``session_links`` adds where to book)."""
     context = booking_email_context(email, booking)
-    offer = session_type_for_returning_clients(booking.practitioner_id)
-    context["session_url"] = (
-        settings.SITE_URL + reverse("booking:slots", args=[offer.slug])
-        if offer
-        else context["landing_url"]
-    )
     if booking.client and booking.client.pk is not None:
         context["opt_out_url"] = follow_ups_stop_url(booking.client.pk)
     return context
+
+
+def session_links(pairs: list[tuple[OutboundEmail, Booking]]) -> list[dict[str, Any]]:
+    """Where each follow-up invites the client to book a session: the offer for returning
+    clients, or the landing page without one. One query per practitioner in the batch."""
+    landing = settings.SITE_URL + reverse("booking:landing")
+    offers = {
+        practitioner_id: session_type_for_returning_clients(practitioner_id)
+        for practitioner_id in {booking.practitioner_id for _, booking in pairs}
+    }
+    urls = {
+        practitioner_id: settings.SITE_URL + reverse("booking:slots", args=[offer.slug])
+        if offer
+        else landing
+        for practitioner_id, offer in offers.items()
+    }
+    return [{"session_url": urls[booking.practitioner_id]} for _, booking in pairs]
 
 
 def calendar_attachment(email: OutboundEmail, booking: Booking) -> list:
@@ -318,8 +334,14 @@ def _kind(name: str, label: str, subject_line: str, **options) -> EmailKind:
 
 def booking_emails_register() -> None:
     """Register what bookings are and the emails they cause (called once at start-up)."""
-    _subject_type_register(SubjectType(name=SUBJECT, load=booking_load, demo=demo_booking))
-    follow_up = {"context": follow_up_context, "still_needed": follow_up_still_needed}
+    _subject_type_register(
+        SubjectType(name=SUBJECT, load=booking_load, demo=demo_booking, load_many=bookings_load)
+    )
+    follow_up = {
+        "context": follow_up_context,
+        "context_many": session_links,
+        "still_needed": follow_up_still_needed,
+    }
     for kind in (
         _kind(
             "confirmation",

@@ -1,8 +1,9 @@
 """Delivering the outbox: claim what is due, send each email at most once, retry with backoff.
 
 The database is the schedule. A sweep (Celery beat every minute, and a kick
-after each commit that queues email) claims due rows and queues one send task
-per row id; the send records the attempt and commits before the message
+after each commit that queues email) claims due rows and queues send tasks of
+up to OUTBOX_TASK_SIZE row ids; a send task sends its rows over one mail
+connection, recording each attempt and committing it before that message
 leaves, so a second worker, a redelivered task or a crash never sends twice.
 """
 
@@ -10,12 +11,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 Status = OutboundEmail.Status
 SWEEP_HEARTBEAT = "outbox-sweep"
+INTERRUPTED = "The worker stopped while sending; it may or may not have arrived."
+# How a batch tells the time it has spent (tests put their own clock here).
+_clock = time.monotonic
 
 
 def outbox_claim_due(*, now: datetime | None = None, batch: int | None = None) -> list[int]:
@@ -44,8 +53,7 @@ def outbox_claim_due(*, now: datetime | None = None, batch: int | None = None) -
     stale = now - timedelta(minutes=settings.OUTBOX_REQUEUE_MINUTES)
     with transaction.atomic():
         OutboundEmail.objects.filter(status=Status.SENDING, attempt_started_at__lt=stale).update(
-            status=Status.FAILED,
-            last_error="The worker stopped while sending; it may or may not have arrived.",
+            status=Status.FAILED, last_error=INTERRUPTED
         )
         due = (
             OutboundEmail.objects.filter(
@@ -63,91 +71,306 @@ def outbox_claim_due(*, now: datetime | None = None, batch: int | None = None) -
     return ids
 
 
-def outbox_sweep(*, enqueue: Callable[[int], object], batch: int | None = None) -> bool:
-    """Claim one batch of due emails and enqueue each; return whether the batch was full.
+def outbox_sweep(*, enqueue: Callable[[list[int]], object], batch: int | None = None) -> bool:
+    """Claim one batch of due emails and enqueue them in tasks; return whether it was full.
 
-    A full batch means more may be due: the caller sweeps again once this batch
-    has been handed out (``outbox_sweep_task`` queues itself behind the sends),
-    so 10,000 due reminders flow without waiting a minute per batch, and the
-    broker never holds more than about one batch. Records when it ran, for the
-    health check.
+    The claimed ids are handed out in groups of OUTBOX_TASK_SIZE, one send task
+    each, so a worker sends a group over one mail connection and several workers
+    share a batch. A full batch means more may be due: the caller sweeps again
+    once this batch has been handed out (``outbox_sweep_task`` queues itself
+    behind the sends), so 10,000 due reminders flow without waiting a minute per
+    batch, and the broker never holds more than about one batch. Records when it
+    ran, for the health check.
     """
     batch = batch or settings.OUTBOX_BATCH_SIZE
     ids = outbox_claim_due(batch=batch)
-    for email_id in ids:
-        enqueue(email_id)
+    size = settings.OUTBOX_TASK_SIZE
+    for start in range(0, len(ids), size):
+        enqueue(ids[start : start + size])
     Heartbeat.objects.update_or_create(name=SWEEP_HEARTBEAT, defaults={"beat_at": timezone.now()})
     return len(ids) == batch
 
 
-def _subject_for(email: OutboundEmail) -> Any:
-    """Return what the email is about, or None if it no longer exists."""
-    if email.subject_id is None:
-        return None
-    return subject_type_get(email.subject_type).load(email.subject_id)
+def _unsent(pks: list[int]) -> Any:
+    """Rows among ``pks`` still claimed and not yet attempted: the only ones this worker may touch."""
+    return OutboundEmail.objects.filter(
+        pk__in=pks, status=Status.SENDING, attempt_started_at__isnull=True
+    )
 
 
-def _close(email: OutboundEmail, status: str, reason: str) -> None:
-    email.status = status
-    email.last_error = reason
-    email.save(update_fields=["status", "last_error"])
+class _Mailer:
+    """Sends a batch's messages one after another from a helper thread, over one connection.
+
+    Handing a message to the mail server is mostly waiting on the network, and
+    building the next one is mostly CPU, so the batch builds the next message
+    while this one is on its way (a second thread, never a second message in
+    flight). One connection for the batch, opened on first use: a connection
+    per message cost more than building the message (connect, EHLO, QUIT). After
+    any error it is closed, since the server may have dropped it.
+    """
+
+    def __init__(self) -> None:
+        self._connection: Any = None
+        self._thread: ThreadPoolExecutor | None = None
+
+    def start(self, message: Any) -> Future:
+        """Start sending ``message``; the future holds the outcome (or the error)."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-send")
+        return self._thread.submit(self._send, message)
+
+    def _send(self, message: Any) -> None:
+        if self._connection is None:
+            self._connection = get_connection()
+            self._connection.open()
+        message.connection = self._connection
+        try:
+            message.send()
+        except BaseException:
+            self._close()
+            raise
+
+    def close(self, *, wait: bool = True) -> None:
+        """Close the connection; ``wait=False`` leaves a message still on its way to finish."""
+        if self._thread is None:
+            return
+        if wait:
+            self._thread.submit(self._close).result()
+        self._thread.shutdown(wait=wait)
+        self._thread = None
+
+    def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.close()
+        except Exception as error:  # the server went away first; nothing is left to close
+            logger.info("mail connection closed with %s", type(error).__name__)
 
 
 def outbox_send(email_id: int) -> str:
-    """Send one claimed email; return what happened ("sent", "retry", "failed", ...).
+    """Send one claimed email; return what happened ("sent", "retry", "failed", ...)."""
+    return outbox_send_batch([email_id])[email_id]
 
-    The attempt is recorded and committed before the message leaves, so a second
-    worker, a redelivered task or a crash can never send it twice.
+
+def outbox_send_batch(email_ids: list[int], *, seconds: float | None = None) -> dict[int, str]:
+    """Send claimed emails over one mail connection; return what happened to each id.
+
+    At most once, one email at a time: each attempt is recorded by a guarded
+    ``UPDATE ... WHERE attempt_started_at IS NULL`` (committed) before its
+    message leaves, and marked sent after (see ``_Ledger``), so a second worker,
+    a redelivered task or a crash never sends twice, and a crash leaves only the
+    email in flight "may or may not have arrived"; the others are still claimed
+    and unattempted, and are claimed again. What the emails are about and
+    whether each is still needed is loaded for the whole batch (a query per
+    kind of subject, and per kind whose check reads the database).
+
+    No new email is started after ``seconds`` (OUTBOX_BATCH_SECONDS): the rest
+    go back to the queue ("released"), so a slow mail relay never meets the
+    task's time limit in the middle of a batch.
+    """
+    started = _clock()
+    limit = settings.OUTBOX_BATCH_SECONDS if seconds is None else seconds
+    outcomes = dict.fromkeys(email_ids, "skipped")
+    ready = _sendable(list(_unsent(list(email_ids)).order_by("due_at", "pk")), outcomes)
+    mailer, ledger = _Mailer(), _Ledger()
+    on_its_way: _OnItsWay | None = None
+    try:
+        for index, (email, kind, subject, extra) in enumerate(ready):
+            if _clock() - started >= limit:
+                rest = [pending[0].pk for pending in ready[index:]]
+                _unsent(rest).update(status=Status.SCHEDULED, queued_at=None)
+                outcomes.update(dict.fromkeys(rest, "released"))
+                logger.info("outbox: %d emails back in the queue after %ss", len(rest), limit)
+                break
+            message = _build(email, subject, extra)  # while the last one is on its way
+            if on_its_way is not None:
+                outcomes[on_its_way.email.pk] = on_its_way.settle(ledger)
+                on_its_way = None
+            if message is None:
+                outcomes[email.pk] = "failed"
+                continue
+            if not ledger.claim(email):
+                continue  # cancelled, or another worker started it, since the batch was read
+            on_its_way = _OnItsWay(email, kind, message, mailer.start(message))
+        if on_its_way is not None:
+            outcomes[on_its_way.email.pk] = on_its_way.settle(ledger)
+            on_its_way = None
+    except SoftTimeLimitExceeded:
+        # Celery's time limit: the email on its way may or may not have left; the rest
+        # stay claimed and unattempted, and a sweep claims them again.
+        ledger.flush()
+        if on_its_way is not None:
+            OutboundEmail.objects.filter(pk=on_its_way.email.pk, status=Status.SENDING).update(
+                status=Status.FAILED, last_error=INTERRUPTED
+            )
+            outcomes[on_its_way.email.pk] = "failed"
+        logger.warning("outbox: a batch of %d emails reached the time limit", len(email_ids))
+    finally:
+        try:
+            ledger.flush()
+        finally:
+            mailer.close(wait=on_its_way is None)
+    return outcomes
+
+
+def _sendable(emails: list[OutboundEmail], outcomes: dict[int, str]) -> list[tuple]:
+    """Return (email, kind, subject, extra context) for each email still to send; close the others.
+
+    Emails of a kind no app sends fail, emails whose subject is gone or whose
+    moment has passed are cancelled, each group in one guarded UPDATE. What a
+    kind's check or context reads from the database is read once per kind.
     """
     now = timezone.now()
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != Status.SENDING or email.attempt_started_at:
-            return "skipped"
+    closed: dict[tuple[str, str], list[int]] = {}
+    by_type: dict[str, list[OutboundEmail]] = {}
+    for email in emails:
         try:
-            kind = kind_get(email.kind)
-            subject = _subject_for(email)
+            kind_get(email.kind)
+            subject_type_get(email.subject_type)
         except UnknownKind:
-            _close(email, Status.FAILED, f"No app sends emails of the kind “{email.kind}”.")
-            return "failed"
-        if subject is None:
-            _close(email, Status.CANCELLED, f"the {email.subject_type} no longer exists")
-            return "cancelled"
-        reason = kind.still_needed(email, subject, now)
-        if reason:
-            _close(email, Status.CANCELLED, reason)
-            return "cancelled"
-        email.attempt_started_at = now
-        email.attempts += 1
-        email.save(update_fields=["attempt_started_at", "attempts"])
+            reason = f"No app sends emails of the kind “{email.kind}”."
+            closed.setdefault((Status.FAILED, reason), []).append(email.pk)
+            continue
+        by_type.setdefault(email.subject_type, []).append(email)
+    by_kind: dict[str, list[tuple[OutboundEmail, Any]]] = {}
+    for type_name, of_type in by_type.items():
+        ids = [email.subject_id for email in of_type if email.subject_id is not None]
+        subjects = subject_type_get(type_name).load_all(ids) if ids else {}
+        for email in of_type:
+            subject = subjects.get(email.subject_id) if email.subject_id is not None else None
+            if subject is None:
+                reason = f"the {email.subject_type} no longer exists"
+                closed.setdefault((Status.CANCELLED, reason), []).append(email.pk)
+            else:
+                by_kind.setdefault(email.kind, []).append((email, subject))
+    ready: list[tuple[OutboundEmail, Any, Any, dict[str, Any]]] = []
+    for kind_name, pairs in by_kind.items():
+        kind = kind_get(kind_name)
+        needed = []
+        for pair, reason in zip(pairs, kind.reasons_not_needed(pairs, now), strict=True):
+            if reason:
+                closed.setdefault((Status.CANCELLED, reason), []).append(pair[0].pk)
+            else:
+                needed.append(pair)
+        extras = kind.context_many(needed) if kind.context_many and needed else [{}] * len(needed)
+        ready.extend(
+            (email, kind, subject, extra)
+            for (email, subject), extra in zip(needed, extras, strict=True)
+        )
+    for (status, reason), pks in closed.items():
+        _unsent(pks).update(status=status, last_error=reason)
+        outcomes.update(dict.fromkeys(pks, "failed" if status == Status.FAILED else "cancelled"))
+    ready.sort(key=lambda entry: (entry[0].due_at, entry[0].pk))
+    return ready
 
+
+def _build(email: OutboundEmail, subject: Any, extra: dict[str, Any]) -> Any:
+    """Return the message, or None after failing the email: a template or data problem.
+
+    Retrying cannot help those, so they show in the log at once.
+    """
     try:
-        message = render_email(email, subject)
+        return render_email(email, subject, extra)
     except Exception as error:
-        # A template or data problem: retrying cannot help, so it shows in the log at once.
         logger.exception("email %s (%s) could not be built", email.pk, email.kind)
-        OutboundEmail.objects.filter(pk=email.pk).update(
+        _unsent([email.pk]).update(
             status=Status.FAILED, last_error=f"Could not build the message: {type(error).__name__}"
         )
-        return "failed"
-    try:
-        message.send()
-    except Exception as error:  # SMTP, network or provider API: the backend decides the type
-        return _record_failure(email, error)
-    copy = (
-        {
-            "sent_subject": message.subject[:300],
-            "sent_text": message.body,
-            "sent_html": str(message.alternatives[0][0]) if message.alternatives else "",
-        }
-        if kind.keep_copy
-        else {}
-    )
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error="", **copy
-    )
-    logger.info("email %s (%s) sent", email.pk, email.kind)
-    return "sent"
+        return None
+
+
+@dataclass
+class _OnItsWay:
+    """The email whose message the mail thread is sending."""
+
+    email: OutboundEmail
+    kind: Any
+    message: Any
+    future: Future
+
+    def settle(self, ledger: _Ledger) -> str:
+        """Wait for the mail server's answer and record the outcome."""
+        try:
+            self.future.result()
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as error:  # SMTP, network or provider API: the backend decides the type
+            return _record_failure(self.email, error)
+        ledger.sent(self.email, self.message if self.kind.keep_copy else None)
+        logger.info("email %s (%s) sent", self.email.pk, self.email.kind)
+        return "sent"
+
+
+class _Ledger:
+    """The two writes every email costs: its attempt before it leaves, "sent" after.
+
+    On PostgreSQL an email's "sent" is written in the same statement as the next
+    email's attempt (a data-modifying WITH), so a batch costs one statement and
+    one commit per email, and the last "sent" is written on its own when the
+    batch ends. At any moment at most one email is in doubt (attempted and not
+    yet marked), so a crash leaves one "may or may not have arrived", never more.
+    Written as SQL because building these through the ORM took as long as
+    running them (0.3 ms each of a 2–3 ms email); everything else uses the ORM.
+    """
+
+    def __init__(self) -> None:
+        table = connection.ops.quote_name(OutboundEmail._meta.db_table)  # the model's, not input
+        self._claim_sql = (
+            f"UPDATE {table} SET attempt_started_at = %s, attempts = attempts + 1"  # noqa: S608
+            " WHERE id = %s AND status = %s AND attempt_started_at IS NULL"
+        )
+        sent = f"UPDATE {table} SET status = %s, sent_at = %s, last_error = ''"  # noqa: S608
+        self._sent_sql = f"{sent} WHERE id = %s"
+        self._sent_copy_sql = (
+            f"{sent}, sent_subject = %s, sent_text = %s, sent_html = %s WHERE id = %s"
+        )
+        self._combine = connection.vendor == "postgresql"
+        self._unmarked: tuple[str, list[Any]] | None = None
+
+    def claim(self, email: OutboundEmail) -> bool:
+        """Record the attempt, committed, before the message leaves; False if it is not ours.
+
+        Guarded: whoever sets attempt_started_at first sends, and a row cancelled
+        meanwhile (its booking was) is left alone.
+        """
+        sql, params = self._claim_sql, [self._now(), email.pk, Status.SENDING.value]
+        if self._unmarked is not None and self._combine:
+            (mark, mark_params), self._unmarked = self._unmarked, None
+            sql, params = f"WITH sent AS ({mark}) {sql}", [*mark_params, *params]
+        else:
+            self.flush()
+        claimed = self._execute(sql, params) == 1
+        if claimed:
+            email.attempts += 1
+        return claimed
+
+    def sent(self, email: OutboundEmail, copy: Any) -> None:
+        """Mark an email sent, with the message as sent unless its kind keeps no copy."""
+        self.flush()
+        params = [Status.SENT.value, self._now()]
+        if copy is None:
+            self._unmarked = (self._sent_sql, [*params, email.pk])
+            return
+        html = str(copy.alternatives[0][0]) if copy.alternatives else ""
+        params += [copy.subject[:300], copy.body, html]
+        self._unmarked = (self._sent_copy_sql, [*params, email.pk])
+
+    def flush(self) -> None:
+        """Write the "sent" still waiting for the next attempt."""
+        if self._unmarked is not None:
+            (sql, params), self._unmarked = self._unmarked, None
+            self._execute(sql, params)
+
+    def _execute(self, sql: str, params: list[Any]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+    @staticmethod
+    def _now() -> Any:
+        return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def _is_permanent(error: Exception) -> bool:

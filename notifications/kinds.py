@@ -44,10 +44,22 @@ class SubjectType:
     name: str
     load: Callable[[int], Any]  # id -> the object, or None when it no longer exists
     demo: Callable[[Any], Any]  # user -> an unsaved example for previews
+    # ids -> {id: object} in one query, for a batch of emails; missing ids no longer exist.
+    load_many: Callable[[list[int]], dict[int, Any]] | None = None
+
+    def load_all(self, ids: list[int]) -> dict[int, Any]:
+        """Return the subjects with these ids that still exist, by id."""
+        if self.load_many is not None:
+            return self.load_many(ids)
+        found = {subject_id: self.load(subject_id) for subject_id in set(ids)}
+        return {subject_id: subject for subject_id, subject in found.items() if subject is not None}
 
 
 def _always_needed(email: OutboundEmail, subject: Any, now: datetime) -> str:
     return ""
+
+
+Pairs = list[tuple["OutboundEmail", Any]]
 
 
 def _no_attachments(email: OutboundEmail, subject: Any) -> list[Attachment]:
@@ -68,6 +80,12 @@ class EmailKind:
     version: Callable[[Any], str]
     context: Callable[[OutboundEmail, Any], Context]
     still_needed: Callable[[OutboundEmail, Any, datetime], str] = _always_needed
+    # The same check for a batch of (email, subject) pairs, one reason per pair, for
+    # kinds whose check reads the database: a batch then costs one query, not one each.
+    still_needed_many: Callable[[Pairs, datetime], list[str]] | None = None
+    # Context read from the database, for a batch of (email, subject) pairs at once
+    # (one dict per pair, merged over ``context``): one query a batch, not one an email.
+    context_many: Callable[[Pairs], list[Context]] | None = None
     attachments: Callable[[OutboundEmail, Any], list[Attachment]] = _no_attachments
     # Tied to the subject's time: dropped when the subject is moved or cancelled.
     timed: bool = False
@@ -84,6 +102,12 @@ class EmailKind:
     @property
     def template(self) -> str:
         return f"emails/{self.name}"
+
+    def reasons_not_needed(self, pairs: Pairs, now: datetime) -> list[str]:
+        """Return, for each (email, subject) pair, why it should no longer go out, or ""."""
+        if self.still_needed_many is not None:
+            return self.still_needed_many(pairs, now)
+        return [self.still_needed(email, subject, now) for email, subject in pairs]
 
 
 _kinds: dict[str, EmailKind] = {}

@@ -14,12 +14,19 @@ from .kinds import Context, kind_get
 from .models import OutboundEmail
 
 
-def email_context(email: OutboundEmail, subject: Any) -> Context:
-    """Return the template context: the kind's own, plus what other apps add to it."""
+def email_context(email: OutboundEmail, subject: Any, extra: Context | None = None) -> Context:
+    """Return the template context: the kind's own, plus what other apps add to it.
+
+    ``extra`` is what the kind's ``context_many`` found for this email when a
+    batch was loaded; without it, that is asked for this email alone.
+    """
     kind = kind_get(email.kind)
     context = {"email": email, **kind.context(email, subject)}
     for extender in kind.extenders:
         context.update(extender(email, subject))
+    if extra is None and kind.context_many is not None:
+        extra = kind.context_many([(email, subject)])[0]
+    context.update(extra or {})
     return context
 
 
@@ -35,14 +42,16 @@ def sender(name: str) -> str:
     return str(Address(display_name=name, addr_spec=address))
 
 
-def render_email(email: OutboundEmail, subject: Any) -> EmailMultiAlternatives:
+def render_email(
+    email: OutboundEmail, subject: Any, extra: Context | None = None
+) -> EmailMultiAlternatives:
     """Build the message: plain text, HTML and any attachments of the kind.
 
     The context may name ``reply_to`` (an address), ``opt_out_url`` (which
     adds a List-Unsubscribe header) and ``from_name`` (the sender's name people see).
     """
     kind = kind_get(email.kind)
-    context = email_context(email, subject)
+    context = email_context(email, subject, extra)
     headers = {
         # Stable per row, so a resend is recognised as the same message.
         "Message-ID": f"<outbox-{email.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",

@@ -411,6 +411,11 @@ EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
 # before the sweep queues it again.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 OUTBOX_REQUEUE_MINUTES = env.int("OUTBOX_REQUEUE_MINUTES", default=10)
+# Emails per send task: one mail connection and one load of their bookings each.
+OUTBOX_TASK_SIZE = env.int("OUTBOX_TASK_SIZE", default=100)
+# A send task starts no new email after this many seconds and puts the rest back,
+# so a slow mail relay (EMAIL_TIMEOUT per step) never meets the task's time limit.
+OUTBOX_BATCH_SECONDS = env.int("OUTBOX_BATCH_SECONDS", default=20)
 
 # --- Backups (office/backups.py, docs/operations.md) --------------------------
 # `manage.py backup_create` encrypts to these age public keys (age1..., comma-separated);

@@ -11,9 +11,9 @@ from assessments.links import intake_path
 from assessments.models import Intake
 from assessments.selectors import (
     bookings_with_intake_summary,
+    bookings_with_unfinished_intake,
     intake_for_client,
     intake_summary,
-    intake_unfinished_for_booking,
 )
 from booking.models import Booking
 from notifications import delivery
@@ -36,17 +36,17 @@ def test_it_counts_only_the_clients_answers_as_unfinished_for_the_nudge(couple_b
     IntakeFactory(booking=couple_booking, status=Intake.Status.IN_PROGRESS)
     IntakeFactory(booking=couple_booking, role=Intake.Role.PARTNER, **completed())
 
-    assert intake_unfinished_for_booking(couple_booking) is True
+    assert bookings_with_unfinished_intake([couple_booking.pk]) == {couple_booking.pk}
 
     Intake.objects.filter(role=Intake.Role.CLIENT).update(**completed())
     Intake.objects.filter(role=Intake.Role.PARTNER).update(
         status=Intake.Status.NOT_STARTED, submitted_at=None
     )
-    assert intake_unfinished_for_booking(couple_booking) is False
+    assert bookings_with_unfinished_intake([couple_booking.pk]) == set()
 
 
 def test_it_finds_nothing_to_nudge_without_an_intake(solo_booking):
-    assert intake_unfinished_for_booking(solo_booking) is False
+    assert bookings_with_unfinished_intake([solo_booking.pk]) == set()
 
 
 def test_it_gives_the_manage_page_the_clients_own_intake_while_its_link_works(couple_booking):

@@ -352,16 +352,18 @@ def test_it_sends_ids_only_to_the_broker(assessment, monkeypatch):
     book(assessment)
     sent_args = []
     monkeypatch.setattr(
-        "notifications.tasks.outbox_send_task.delay", lambda *args: sent_args.append(args)
+        "notifications.tasks.outbox_send_batch_task.delay", lambda *args: sent_args.append(args)
     )
     assert outbox_sweep_task.apply().get() == 2
-    assert all(len(args) == 1 and isinstance(args[0], int) for args in sent_args)
+    [(email_ids,)] = sent_args
+    assert len(email_ids) == 2
+    assert all(isinstance(email_id, int) for email_id in email_ids)
 
 
 def test_it_fails_at_once_when_a_message_cannot_be_built(assessment, monkeypatch):
     book(assessment)
 
-    def broken(email, subject):
+    def broken(email, subject, extra=None):
         raise KeyError("missing template variable")
 
     monkeypatch.setattr("notifications.delivery.render_email", broken)
@@ -425,7 +427,8 @@ def test_it_keeps_sweeping_while_full_batches_come_back(assessment, settings, mo
     reminders_due_now(booking, 10)
     broker: list[tuple] = []  # what the sweep hands the broker, in order
     monkeypatch.setattr(
-        "notifications.tasks.outbox_send_task.delay", lambda email_id: broker.append(("send",))
+        "notifications.tasks.outbox_send_batch_task.delay",
+        lambda email_ids: broker.extend([("send",)] * len(email_ids)),
     )
     monkeypatch.setattr(
         "notifications.tasks.outbox_sweep_task.delay", lambda: broker.append(("sweep",))
