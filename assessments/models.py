@@ -1,8 +1,11 @@
 """The questionnaire as data, and each person's answers to it.
 
 An ``Instrument`` is one version of a questionnaire, loaded from
-``assessments/instruments/*.json``. A version that has answers is never
-changed: a changed questionnaire is a new file with the next version number.
+``assessments/instruments/*.json``. A new version is loaded as a draft and
+goes live only when the practitioner has read it and published it in the
+office; new questionnaires take the newest published version. A version that
+is published or has answers is never changed: a changed questionnaire is a
+new file with the next version number.
 An ``Intake`` is one person's answers for one booking: the person who booked
 (role "client") and, for a couple, their partner (role "partner"), each tied
 to their own client record so consent, export and erasure work per person.
@@ -19,10 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 class InstrumentManager(models.Manager["Instrument"]):
     def current(self, slug: str) -> Instrument:
-        """Return the newest version of a questionnaire, or raise DoesNotExist."""
-        found = self.filter(slug=slug).order_by("-version").first()
+        """Return the newest published version of a questionnaire, or raise DoesNotExist.
+
+        A draft is never handed to a client, however new: it waits for the
+        practitioner to read it and publish it.
+        """
+        found = self.filter(slug=slug, published_at__isnull=False).order_by("-version").first()
         if found is None:
-            raise self.model.DoesNotExist(f"No questionnaire {slug!r} is loaded.")
+            raise self.model.DoesNotExist(f"No version of questionnaire {slug!r} is published.")
         return found
 
 
@@ -32,6 +39,9 @@ class Instrument(models.Model):
     title = models.CharField(_("title"), max_length=200)
     definition = models.JSONField(_("definition"))
     loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+    # Null while a draft. Set once, by instrument_publish (or, for versions that were
+    # live before drafts existed, when loaded); a published version never changes.
+    published_at = models.DateTimeField(_("live since"), null=True, blank=True, editable=False)
 
     objects = InstrumentManager()
 
@@ -49,6 +59,10 @@ class Instrument(models.Model):
     @property
     def sections(self) -> list[dict]:
         return self.definition["sections"]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class Intake(models.Model):

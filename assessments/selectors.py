@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from booking.models import Booking
 
-from .models import Intake
+from .models import Instrument, Intake
 
 STATUS_LABELS = {
     "none": "—",
@@ -143,4 +143,14 @@ def intakes_awaiting_review() -> QuerySet[Intake]:
         Intake.objects.filter(awaiting_review=True)
         .select_related("client", "booking")
         .order_by("submitted_at")
+    )
+
+
+def instrument_versions() -> list[Instrument]:
+    """Return every questionnaire version, newest first, with ``started``: how many
+    questionnaires were given it. One query; the definitions are not loaded."""
+    return list(
+        Instrument.objects.defer("definition")
+        .annotate(started=Count("intakes"))
+        .order_by("slug", "-version")
     )

@@ -23,7 +23,7 @@ from booking.models import Booking, SessionType
 from clients.services import client_get_or_create_for_invitation
 from lib.errors import DomainError
 
-from . import codes, emails, scoring
+from . import codes, emails, preview, scoring
 from .models import Instrument, Intake, IntakeAccessCode
 
 logger = logging.getLogger(__name__)
@@ -100,16 +100,40 @@ def _instrument_files(directory: Path) -> Iterator[tuple[str, dict]]:
         yield path.name, json.loads(path.read_text(encoding="utf-8"))
 
 
+# Versions clients were already answering before a version had to be published in the
+# office. They are live as soon as they are loaded (on a new database; an existing one
+# marked them published in migration 0008). Every other version is loaded as a draft.
+LIVE_BEFORE_PUBLISHING = frozenset({("power-balance", 1)})
+
+
+# Versions from preview.SCORED_BY_V2_FROM on are scored by scoring_v2, whose pages and
+# report are not wired yet (docs/questionnaire-v2.md, "Wiring"): v1's forms and report
+# would show such a version's answers wrongly. Until the wiring change sets this to True,
+# they can be read in the office but not published.
+SCORING_V2_SERVED = False
+
+
+class InstrumentPublishError(DomainError):
+    """A version that cannot be published; ``message`` is for the practitioner."""
+
+
+def instrument_is_servable(version: int) -> bool:
+    """Return whether the questionnaire pages and report can serve this version yet."""
+    return SCORING_V2_SERVED or version < preview.SCORED_BY_V2_FROM
+
+
 @transaction.atomic
 def instruments_sync(
     *, directory: Path = INSTRUMENTS_DIR, using: str = DEFAULT_DB_ALIAS
 ) -> list[str]:
     """Load every questionnaire file into the database; return a line per file.
 
-    Idempotent: an unchanged file changes nothing. A changed file updates its
-    version only while nobody has answered it; once anyone has, the change is
-    refused with InstrumentInUse, and the file must be saved as a new version
-    (``<slug>_v<next>.json``), so old answers keep the questions they answered.
+    Idempotent: an unchanged file changes nothing. A new version is loaded as
+    a draft, which no client is given until the practitioner publishes it in
+    the office. A changed file updates its version only while it is a draft
+    (a draft has no answers); a published version is the wording she read
+    and approved, so a change to it is refused with InstrumentInUse, and the
+    file must be saved as a new version (``<slug>_v<next>.json``).
     """
     lines = []
     for name, definition in _instrument_files(directory):
@@ -123,24 +147,71 @@ def instruments_sync(
         )
         label = f"{slug} v{version}"
         if found is None:
+            live = (slug, version) in LIVE_BEFORE_PUBLISHING
             Instrument.objects.using(using).create(
-                slug=slug, version=version, title=definition["title"], definition=definition
+                slug=slug,
+                version=version,
+                title=definition["title"],
+                definition=definition,
+                published_at=timezone.now() if live else None,
             )
-            lines.append(f"{label}: loaded")
+            lines.append(f"{label}: loaded" if live else f"{label}: loaded as a draft")
         elif found.definition == definition:
             lines.append(f"{label}: unchanged")
-        elif Intake.objects.using(using).filter(instrument=found).exists():
+        elif (
+            found.published_at is not None
+            or Intake.objects.using(using).filter(instrument=found).exists()
+        ):
             raise InstrumentInUse(
-                f"{name} differs from {label} in the database, which already has answers. "
-                f"Versions with answers never change: save the new wording as "
+                f"{name} differs from {label} in the database, which is already published "
+                f"or already has answers. Such versions never change: save the new wording as "
                 f'{slug.replace("-", "_")}_v{version + 1}.json with "version": {version + 1}.'
             )
         else:
             found.title = definition["title"]
             found.definition = definition
             found.save(using=using, update_fields=["title", "definition"])
-            lines.append(f"{label}: updated (no answers yet)")
+            lines.append(f"{label}: updated (still a draft)")
     return lines
+
+
+NOT_SERVABLE_MESSAGE = (
+    "This version can be read but not published yet: the pages that ask its questions and "
+    "the report that reads its answers are still being built. Nothing was changed."
+)
+
+
+@transaction.atomic
+def instrument_publish(*, instrument_id: int, now: datetime) -> Instrument:
+    """Make a draft the live version: new questionnaires use it from now on.
+
+    Questionnaires already created keep the version they were given. Only a
+    draft newer than the live version can be published, so publishing never
+    takes the live version backwards; publishing twice refuses the second time.
+    A version the questionnaire pages cannot serve yet is refused too.
+    """
+    instrument = Instrument.objects.select_for_update().get(pk=instrument_id)
+    if instrument.published_at is not None:
+        raise InstrumentPublishError("This version is already published.")
+    if not instrument_is_servable(instrument.version):
+        raise InstrumentPublishError(NOT_SERVABLE_MESSAGE)
+    # Lock every version of the questionnaire, so two drafts cannot go live at once.
+    live = (
+        Instrument.objects.select_for_update()
+        .filter(slug=instrument.slug, published_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if live is not None and live.version > instrument.version:
+        raise InstrumentPublishError(
+            f"This draft is older than the live version ({live.version}), so it cannot be "
+            "published. Nothing was changed."
+        )
+    instrument.published_at = now
+    # A save, not an update(), so the audit trail records who published it and when.
+    instrument.save(update_fields=["published_at"])
+    logger.info("instrument %s published", instrument.pk)
+    return instrument
 
 
 # --- Creating intakes ---------------------------------------------------------

@@ -1,7 +1,8 @@
 """The audit trail: who opened or changed which record, when, from where; never what it said.
 
 django-auditlog writes an entry on every save and delete of the models registered
-in ``audit_register`` (bookings, clients, notes and the practitioner's settings),
+in ``audit_register`` (bookings, clients, notes, the practitioner's settings and
+the questionnaire versions she publishes),
 and on every "accessed" signal; the office adds its own for opening a report, a
 client page or notes, for an export and for an erasure. Our entry model
 (``office.models.AuditEntry``) keeps the names of changed fields and the record's
@@ -24,6 +25,7 @@ RECORD_KINDS = {
     "client": "client",
     "booking": "booking",
     "intake": "questionnaire",
+    "instrument": "questionnaire version",
     "note": "note",
     "practitioner": "settings",
     "practitionerphoto": "photo",
@@ -43,6 +45,7 @@ NOT_AUDITED = ["updated_at", "created_at"]
 
 def audit_register() -> None:
     """Register what the trail follows; called once from OfficeConfig.ready()."""
+    from assessments.models import Instrument
     from booking.models import (
         AvailabilityOverride,
         AvailabilityRule,
@@ -56,7 +59,8 @@ def audit_register() -> None:
     from .models import Note
 
     # Bytes cannot be compared as text; a new picture still shows as its new size.
-    binary = {PractitionerPhoto: ["image"]}
+    # A version's questions are in its file; the trail says that it was loaded and published.
+    unrecorded = {PractitionerPhoto: ["image"], Instrument: ["definition", "loaded_at"]}
     for model in (
         Client,
         Booking,
@@ -66,9 +70,10 @@ def audit_register() -> None:
         SessionType,
         AvailabilityRule,
         AvailabilityOverride,
+        Instrument,
     ):
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=[*NOT_AUDITED, *binary.get(model, [])])
+            auditlog.register(model, exclude_fields=[*NOT_AUDITED, *unrecorded.get(model, [])])
 
 
 def audit_client_of(instance: Model) -> int | None:

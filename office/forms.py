@@ -201,3 +201,12 @@ class EraseForm(forms.Form):
         label="I understand this removes the person for good and cannot be undone",
         error_messages={"required": "Please tick the box to confirm."},
     )
+
+
+class PublishForm(forms.Form):
+    read_every_page = forms.BooleanField(
+        label="I have read every page",
+        help_text="New questionnaires use this version from now on. Questionnaires already "
+        "started keep the version they began with.",
+        error_messages={"required": "Please tick the box once you have read every page."},
+    )

@@ -1,18 +1,30 @@
-"""The office's own pages beside the admin's: the calendar, booking a client in, moving, cancelling."""
+"""The office's own pages beside the admin's: the calendar, booking a client in, moving,
+cancelling, and reading and publishing a questionnaire version."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import preview
+from assessments.models import Instrument
+from assessments.selectors import instrument_versions
+from assessments.services import (
+    NOT_SERVABLE_MESSAGE,
+    InstrumentPublishError,
+    instrument_is_servable,
+    instrument_publish,
+)
 from booking.models import Booking, Practitioner
 from booking.selectors import weekly_hours
 from booking.services import (
@@ -25,10 +37,19 @@ from booking.services import (
     weekly_hours_replace,
 )
 from clients.models import Client
+from notifications.kinds import kind_get
 
 from .calendar import week_start
 from .erasure import ErasureError, client_erase, erasure_plan
-from .forms import BookClientForm, CancelForm, EraseForm, TimeOffForm, WeeklyHoursForm, WhenForm
+from .forms import (
+    BookClientForm,
+    CancelForm,
+    EraseForm,
+    PublishForm,
+    TimeOffForm,
+    WeeklyHoursForm,
+    WhenForm,
+)
 from .retention import leads_quiet_since, records_past_retention, retention_cutoffs
 from .selectors import calendar_week
 
@@ -259,3 +280,130 @@ def records_review_view(request: HttpRequest, *, admin_context: dict) -> Templat
         "records_total": records.count(),
     }
     return TemplateResponse(request, "admin/clients/records.html", context)
+
+
+# --- Questionnaire versions ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One questionnaire version as she sees it in the list."""
+
+    instrument: Instrument
+    state: str
+    can_publish: bool
+    used_by: str
+
+
+def _day(moment: datetime, today: date) -> str:
+    """Return "3 March", with the year when it is not this year, in her zone."""
+    local = timezone.localtime(moment)
+    day = f"{local.day} {local:%B}"
+    return day if local.year == today.year else f"{day} {local.year}"
+
+
+def version_rows(versions: list[Instrument], *, today: date) -> list[VersionRow]:
+    """Say for each version whether it is live, was live, or waits to be read."""
+    rows = []
+    live: set[str] = set()
+    newer_published: dict[str, datetime] = {}
+    for instrument in versions:  # each questionnaire's versions, newest first
+        slug = instrument.slug
+        if instrument.published_at is None:
+            can_publish = slug not in newer_published
+            if not can_publish:
+                state = "Draft, older than the live version: it cannot be published"
+            elif not instrument_is_servable(instrument.version):
+                can_publish = False
+                state = "Draft: read it; it can be published once its pages are ready"
+            else:
+                state = "Draft: read it, then publish"
+        elif slug not in live:
+            live.add(slug)
+            can_publish = False
+            state = f"Live since {_day(instrument.published_at, today)}"
+        else:
+            can_publish = False
+            state = (
+                f"Was live from {_day(instrument.published_at, today)} "
+                f"until {_day(newer_published[slug], today)}"
+            )
+        if instrument.published_at is not None:
+            newer_published[slug] = instrument.published_at
+        started = instrument.started  # type: ignore[attr-defined]
+        used_by = f"{started} {'person' if started == 1 else 'people'}" if started else "Nobody yet"
+        rows.append(VersionRow(instrument, state, can_publish, used_by))
+    return rows
+
+
+def questionnaire_versions_view(request: HttpRequest, *, admin_context: dict) -> TemplateResponse:
+    """Every questionnaire version with its state in plain words, newest first."""
+    rows = version_rows(instrument_versions(), today=timezone.localdate())
+    context = {**admin_context, "title": "Questionnaire versions", "rows": rows}
+    return TemplateResponse(request, "admin/assessments/versions.html", context)
+
+
+def _alert_example() -> dict[str, str]:
+    """The urgent alert email as she receives it, for an example booking."""
+    text = render_to_string(
+        "emails/urgent_alert.txt",
+        {"when": "Tuesday 3 March at 09:00", "report_url": "(the link to their answers)"},
+    )
+    return {"subject": kind_get("urgent_alert").subject_line, "text": text.strip()}
+
+
+def questionnaire_version_view(
+    request: HttpRequest, instrument_id: int, *, admin_context: dict
+) -> HttpResponse:
+    """Every page of one version as a client sees it, the alerts, the reflection; publish it."""
+    rows = {
+        row.instrument.pk: row
+        for row in version_rows(instrument_versions(), today=timezone.localdate())
+    }
+    row = rows.get(instrument_id)
+    if row is None:
+        raise Http404
+    may_publish = request.user.has_perm("assessments.change_instrument")
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_publish:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                published = instrument_publish(instrument_id=instrument_id, now=timezone.now())
+            except InstrumentPublishError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    f"Version {published.version} is live. New questionnaires use it from now "
+                    "on; questionnaires already started keep the version they began with.",
+                )
+            return redirect("admin:assessments_instrument_changelist")
+    instrument = Instrument.objects.get(pk=instrument_id)
+    definition = instrument.definition
+    scored_by_v2 = preview.is_scored_by_v2(definition)
+    context = {
+        **admin_context,
+        "title": f"{instrument.title}, version {instrument.version}",
+        "row": row,
+        "instrument": instrument,
+        "minutes": definition.get("minutes"),
+        "intro": definition.get("intro", ""),
+        "pages": preview.instrument_preview(definition),
+        "alert": _alert_example(),
+        "safety": preview.safety_example(definition) if scored_by_v2 else None,
+        "reflection": preview.reflection_example(definition) if scored_by_v2 else None,
+        "form": form if row.can_publish and may_publish else None,
+        "not_ready": (
+            NOT_SERVABLE_MESSAGE.removesuffix(" Nothing was changed.")
+            if instrument.is_draft and not instrument_is_servable(instrument.version)
+            else ""
+        ),
+    }
+    return TemplateResponse(
+        request,
+        "admin/assessments/version.html",
+        context,
+        status=400 if form.errors else 200,
+    )

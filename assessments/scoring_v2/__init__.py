@@ -14,7 +14,7 @@ always has. Version 2 fixes what v1's numbers could hide:
 * Skipped safety questions are "skipped", never "no"; the danger questions
   come first.
 
-The instrument is the dict from ``instruments/unreleased/power_balance_v2.json``
+The instrument is the dict from ``instruments/power_balance_v2.json``
 (see docs/questionnaire-v2.md for every key). Its items use v1's kinds and
 answer values, so v1's ``clean_answer`` and ``validate_answers`` accept them.
 ``EXPLANATIONS`` says in plain words how each figure is worked out.

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,23 +21,21 @@ from assessments.selectors import STATUS_LABELS, intake_summary
 from assessments.services import intake_report_review
 from booking.models import Booking
 
+from .. import views as office_views
 from ..audit import audit_opened
 
 
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
-    """Versions are loaded from files (load_instruments), never edited here."""
+    """Versions are loaded from files (load_instruments) as drafts; here she reads and publishes.
 
-    list_display = ("title", "slug", "version", "answered_by", "loaded_at")
-    fields = ("title", "slug", "version", "loaded_at")
+    The list and the change page are the office's own pages (``office.views``):
+    the versions with their state in plain words, and a read-through of every
+    page of one version with its "Publish this version" form.
+    """
+
+    fields = ("title", "slug", "version", "loaded_at", "published_at")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(answered=Count("intakes"))
-
-    @admin.display(description=_("questionnaires"), ordering="answered")
-    def answered_by(self, obj):
-        return obj.answered
 
     def has_add_permission(self, request):
         return False
@@ -48,6 +45,25 @@ class InstrumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        request.current_app = self.admin_site.name
+        return office_views.questionnaire_versions_view(
+            request, admin_context=self.admin_site.each_context(request)
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Publishing is checked in the view: "change" is the permission to publish.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not str(object_id).isdigit():
+            raise Http404
+        request.current_app = self.admin_site.name
+        return office_views.questionnaire_version_view(
+            request, int(object_id), admin_context=self.admin_site.each_context(request)
+        )
 
 
 def report_url(booking_id: int) -> str:

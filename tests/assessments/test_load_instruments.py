@@ -21,7 +21,7 @@ def run(*args) -> str:
 
 
 def test_it_says_what_it_loaded(instrument):
-    assert run() == "power-balance v1: unchanged\n"
+    assert run() == "power-balance v1: unchanged\npower-balance v2: unchanged\n"
 
 
 def test_it_refuses_to_change_a_version_with_answers(solo_booking, tmp_path):

@@ -28,9 +28,7 @@ from assessments.scoring_v2 import (
     wording_for,
 )
 
-V2_PATH = (
-    Path(__file__).resolve().parents[2] / "assessments/instruments/unreleased/power_balance_v2.json"
-)
+V2_PATH = Path(__file__).resolve().parents[2] / "assessments/instruments/power_balance_v2.json"
 V2 = json.loads(V2_PATH.read_text(encoding="utf-8"))
 SECTIONS = {section["key"]: section for section in V2["sections"]}
 ITEMS = list(scoring.iter_items(V2))

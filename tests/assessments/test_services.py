@@ -71,17 +71,40 @@ def test_it_loads_the_instrument_when_the_database_is_migrated(instrument):
 
 
 def test_it_loads_again_without_changing_anything(instrument):
-    assert services.instruments_sync() == ["power-balance v1: unchanged"]
-    assert Instrument.objects.count() == 1
+    assert services.instruments_sync() == [
+        "power-balance v1: unchanged",
+        "power-balance v2: unchanged",
+    ]
+    assert Instrument.objects.count() == 2
 
 
-def test_it_updates_a_version_nobody_has_answered(instrument, files):
-    rewrite(files / "power_balance_v1.json", lambda d: d.update(title="Between you"))
+def test_it_loads_v1_as_live_and_v2_as_a_draft(instrument):
+    assert instrument.version == 1
+    assert not instrument.is_draft
+    assert Instrument.objects.get(version=2).is_draft
+
+
+def test_it_updates_a_draft_nobody_has_answered(instrument, files):
+    shutil.copy(INSTRUMENTS / "power_balance_v2.json", files)
+    rewrite(files / "power_balance_v2.json", lambda d: d.update(title="Between you"))
 
     assert services.instruments_sync(directory=files) == [
-        "power-balance v1: updated (no answers yet)"
+        "power-balance v1: unchanged",
+        "power-balance v2: updated (still a draft)",
     ]
-    assert Instrument.objects.get().title == "Between you"
+    draft = Instrument.objects.get(version=2)
+    assert (draft.title, draft.is_draft) == ("Between you", True)
+
+
+def test_it_refuses_to_change_a_published_version_even_without_answers(instrument, files):
+    assert not instrument.intakes.exists()
+    rewrite(files / "power_balance_v1.json", lambda d: d.update(title="Between you"))
+
+    with pytest.raises(services.InstrumentInUse, match="already published"):
+        services.instruments_sync(directory=files)
+
+    instrument.refresh_from_db()
+    assert instrument.title == "The balance between you"
 
 
 def test_it_refuses_to_change_a_version_with_answers(instrument, solo_booking, files):
@@ -95,21 +118,23 @@ def test_it_refuses_to_change_a_version_with_answers(instrument, solo_booking, f
     assert instrument.title == "The balance between you"
 
 
-def test_it_adds_a_new_version_and_new_intakes_use_it(instrument, solo_booking, files):
+def test_it_loads_a_new_version_as_a_draft_that_new_intakes_do_not_use(
+    instrument, solo_booking, files
+):
     IntakeFactory(booking=solo_booking)
-    shutil.copy(files / "power_balance_v1.json", files / "power_balance_v2.json")
-    rewrite(files / "power_balance_v2.json", lambda d: d.update(version=2, title="Between you"))
+    shutil.copy(files / "power_balance_v1.json", files / "power_balance_v3.json")
+    rewrite(files / "power_balance_v3.json", lambda d: d.update(version=3, title="Between you"))
 
     lines = services.instruments_sync(directory=files)
 
-    assert sorted(lines) == ["power-balance v1: unchanged", "power-balance v2: loaded"]
-    assert Instrument.objects.current("power-balance").version == 2
+    assert sorted(lines) == ["power-balance v1: unchanged", "power-balance v3: loaded as a draft"]
+    assert Instrument.objects.get(version=3).is_draft
+    assert Instrument.objects.current("power-balance").version == 1
     booking = BookingFactory(
         session_type=solo_booking.session_type, start_at=TUESDAY_9 + timedelta(hours=2)
     )
     [intake] = services.intakes_create_for_booking(booking=booking)
-    assert intake.instrument.version == 2
-    assert solo_booking.intakes.get().instrument.version == 1
+    assert intake.instrument.version == 1
 
 
 def test_it_refuses_a_file_with_a_question_no_page_can_ask(files):
