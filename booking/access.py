@@ -30,7 +30,10 @@ def session_entry_open(request: HttpRequest, key: str, public_id: UUID) -> None:
 
     Shared with the questionnaire (``assessments.access``), which keeps its own key.
     """
-    request.session.cycle_key()  # a session id known before the link was opened is useless
+    # A session id known before the link was opened is useless. A browser without a
+    # session gets a new id when this one is saved; cycling it would write it twice.
+    if request.session.session_key is not None:
+        request.session.cycle_key()
     request.session[key] = {"id": str(public_id), "seen": _stamp(timezone.now())}
     request.session.set_expiry(int(SESSION_IDLE.total_seconds()))
 

@@ -44,6 +44,18 @@ def within_reach(moment: datetime, now: datetime) -> bool:
     return abs(moment - now) <= LONGEST_HORIZON
 
 
+def week_asked(value: str | None) -> date | None:
+    """Return ?week= read as ``WeekForm`` reads it (YYYY-MM-DD), or None.
+
+    Without a form: the cached slot page reads it on every view, and a form
+    cost a fifth of such a view.
+    """
+    try:
+        return datetime.strptime((value or "").strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
 def week_start(asked: date | None, today: date) -> date:
     """Return the week's first day: the asked day, or today for one past or beyond any horizon."""
     if asked is None or not today <= asked <= today + LONGEST_HORIZON:

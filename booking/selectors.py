@@ -51,10 +51,11 @@ class SlotPageStamp:
 
 
 def slot_page_stamp(slug: str) -> SlotPageStamp | None:
-    """Return what a cached slot page's key needs, in one cheap query; None if no such offer.
+    """Return an offer's calendar version and settings in one cheap query; None if no such offer.
 
-    This runs on every view of the busiest page, so it is one plain SQL statement:
-    building the same query through the ORM costs more than running it.
+    With a cache each process keeps for itself, this runs on every view of the
+    busiest page (``slot_page_cache``), so it is one plain SQL statement: building
+    the same query through the ORM costs more than running it.
     """
     session_table = SessionType._meta.db_table
     practitioner_table = Practitioner._meta.db_table

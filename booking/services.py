@@ -28,7 +28,7 @@ from clients.selectors import client_id_by_email
 from clients.services import client_get_or_create_for_booking
 from lib.errors import DomainError
 
-from . import emails, events, slots
+from . import emails, events, slot_page_cache, slots
 from .models import (
     AvailabilityOverride,
     AvailabilityRule,
@@ -144,11 +144,14 @@ def practitioner_calendar_touch(*, practitioner_id: int) -> None:
     """Record that the free times changed, so no cached slot page shows the old ones.
 
     Called by every write that frees or takes time, and by the admin when hours,
-    overrides or session types change.
+    overrides, her settings or session types change. The database's version
+    rises with the write; the cached pages' version is replaced once it commits
+    (``slot_page_cache``).
     """
     Practitioner.objects.filter(pk=practitioner_id).update(
         calendar_version=F("calendar_version") + 1
     )
+    slot_page_cache.slot_pages_expire_on_commit()
 
 
 def _check_open(practitioner: Practitioner) -> None:
@@ -425,7 +428,8 @@ def booking_confirm(
     booking.save()
     emails.booking_emails_confirmed(booking, now=now)
     events.booking_confirmed.send(events.BookingConfirmed(booking=booking, now=now))
-    client_statuses_refresh(now=now, client_ids=[booking.client.pk])
+    if existing:  # someone new has attended nothing: a lead, as they were created
+        client_statuses_refresh(now=now, client_ids=[booking.client.pk])
     if email_verified:
         events.booking_email_verified.send(events.BookingEmailVerified(booking=booking, now=now))
     return booking

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from datetime import date
+from datetime import UTC, date, timedelta
 from uuid import UUID
 
 from auditlog.signals import accessed
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clients.visitors import limit_attempts, visitor_id
 
-from . import access, events, selectors, services, timezones
+from . import access, events, selectors, services, slot_page_cache, timezones
 from .emails import ics_for
 from .feed import calendar_feed_file
 from .formatting import clock_in_zone, short_date, when
 from .forms import ClientDetailsForm, SlotChoiceForm, WeekForm
 from .models import Booking, Practitioner, PractitionerPhoto, SessionType
-from .picker import nearest_free, picker_week
+from .picker import LONGEST_HORIZON, nearest_free, picker_week, week_asked, week_start
 from .tokens import (
     BadToken,
     email_proof_token_read,
@@ -36,9 +34,7 @@ from .tokens import (
     verify_token_read,
 )
 
-logger = logging.getLogger(__name__)
-
-SLOT_PAGE_CACHE_SECONDS = 90
+ONE_DAY = timedelta(days=1)
 
 
 def _session_type_or_404(slug: str) -> SessionType:
@@ -256,79 +252,73 @@ def _reschedule_picker(request, booking: Booking, **options):
     )
 
 
-def _cache_get(key: str):
-    """Return a cached page, or None when it is not cached or the cache is down.
-
-    The page cache is an optimisation: with Redis down, visitors still see times
-    and book (rendered fresh), instead of an error page.
-    """
-    try:
-        return cache.get(key)
-    except Exception:  # the cache backend's connection errors have no common base
-        logger.warning("slot page cache unavailable; rendering without it", exc_info=True)
-        return None
-
-
-def _cache_set(key: str, content: bytes) -> None:
-    try:
-        cache.set(key, content, timeout=SLOT_PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("slot page cache unavailable; page not cached", exc_info=True)
-
-
 def _asked_week(request, zone_name: str) -> date:
     """Return the first day of the week asked for (?week=), as the picker will show it."""
     today = timezone.now().astimezone(timezones.zoneinfo.ZoneInfo(zone_name)).date()
     return WeekForm(request.GET).week_or(today)
 
 
+def _slot_page_week(request, chosen: str | None) -> date | None:
+    """Return the week a slot page is kept under: its first day, or None for "this week".
+
+    In the visitor's own zone that is the week the page will show, so every
+    spelling of this week shares one page. In hers by default (not known before
+    the cache is asked), it is the ?week= asked for, if any zone's picker could
+    show it: every zone's today is within a day of UTC's.
+    """
+    asked = week_asked(request.GET.get("week"))
+    now = timezone.now()
+    if chosen:
+        today = now.astimezone(timezones.zoneinfo.ZoneInfo(chosen)).date()
+        first_day = week_start(asked, today)
+        return None if first_day == today else first_day
+    today = now.astimezone(UTC).date()
+    if asked is None or not today - ONE_DAY <= asked <= today + LONGEST_HORIZON + ONE_DAY:
+        return None
+    return asked
+
+
 @require_safe
 def slot_picker(request, slug: str):
     """Show a week of free times; the page is cached until the calendar or the minute changes.
 
-    The key holds the practitioner's calendar version, which every booking write
-    and every change of hours raises in the same transaction, so a cached page
-    never shows a time that has been taken. The minute in the key lets notice
-    periods and lapsed holds move on. The page has no CSRF token (see ``hold``),
-    so it is the same for everyone who asks with the same zone and week. The key
-    is built from the zone and week as read, and the page is rendered from those
-    same values, so no spelling of ?week= can file one week's page under another.
-    While she has paused new bookings the page (her message, no times) is neither
-    read from nor written to the cache: it costs little, and pausing or resuming
-    shows at once however the switch was changed.
+    A cached page costs one round trip to the cache and no query
+    (``slot_page_cache`` says why it never shows a time taken since). The page
+    has no CSRF token (see ``hold``), so it is the same for everyone who asks
+    with the same zone and week. The key holds the zone and week as read, and
+    the page is rendered from those same values, so no spelling of ?week= can
+    file one week's page under another. While she has paused new bookings the
+    page (her message, no times) is neither read from nor written to the cache.
     """
-    stamp = selectors.slot_page_stamp(slug)
-    if stamp is None:
-        raise Http404("No such session type")
-    if stamp.bookings_paused:
-        return _booking_picker(request, _session_type_or_404(slug), paused=True)
     chosen = timezones.chosen_zone(request)
-    zone_name = chosen or stamp.practitioner_time_zone
-    first_day = _asked_week(request, zone_name)
+    asked_week = _slot_page_week(request, chosen)
     minute = int(timezone.now().timestamp() // 60)
-    # The page says whether the zone is the visitor's choice or hers by default.
-    whose = "chosen" if chosen else "default"
-    key = (
-        f"slot-page:{stamp.session_type_id}:{stamp.calendar_version}:"
-        f"{zone_name}:{whose}:{first_day.isoformat()}:{minute}"
-    )
-    content = _cache_get(key)
-    if content is None:
-        session_type = _session_type_or_404(slug)
-        # Rendered as the stamp says, so the page cached under its key is never a paused one.
-        response = _booking_picker(
-            request,
-            session_type,
-            zone_name=zone_name,
-            zone_chosen=bool(chosen),
-            first_day=first_day,
-            paused=False,
-        )
-        _cache_set(key, response.content)
+    key = slot_page_cache.slot_page_key(slug=slug, zone_name=chosen, asked_week=asked_week)
+    cached = slot_page_cache.slot_page_lookup(key, slug=slug, minute=minute)
+    if cached.content is not None:
+        response = HttpResponse(cached.content)
+        if chosen and timezones.canonical(request.GET.get("tz")) == chosen:
+            timezones.remember(response, chosen)
         return response
-    response = HttpResponse(content)
-    if timezones.canonical(request.GET.get("tz")) == zone_name:
-        timezones.remember(response, zone_name)
+    session_type = _session_type_or_404(slug)
+    practitioner = session_type.practitioner
+    if practitioner.bookings_paused:
+        return _booking_picker(request, session_type, paused=True)
+    # The page says whether the zone is the visitor's choice or hers by default.
+    zone_name = chosen or practitioner.time_zone
+    today = timezone.now().astimezone(timezones.zoneinfo.ZoneInfo(zone_name)).date()
+    response = _booking_picker(
+        request,
+        session_type,
+        zone_name=zone_name,
+        zone_chosen=bool(chosen),
+        first_day=week_start(asked_week, today),
+        paused=False,
+    )
+    if cached.version is not None:
+        slot_page_cache.slot_page_store(
+            key, version=cached.version, minute=minute, content=response.content
+        )
     return response
 
 
@@ -414,22 +404,29 @@ def hold(request, slug: str):
     return response
 
 
+def _hold_state(public_id: UUID) -> Booking | None:
+    """Return the status and hold time of the booking a details link names, if it exists."""
+    return Booking.objects.filter(public_id=public_id).only("status", "held_until").first()
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_attempts("details")
 def details(request, token: str):
+    """The details form for a held time; its POST confirms, and reads the hold only under lock.
+
+    Sending the form reads nothing before the service (which locks and re-reads
+    the booking); only a page shown again reads how long the time is held.
+    """
     try:
         held = hold_token_read(token)
     except BadToken:
         return render(request, "link_invalid.html", status=404)
     session_type = _session_type_or_404(held.session_type_slug)
-    booking = Booking.objects.filter(public_id=held.public_id).only("status", "held_until").first()
-    if (
-        booking is not None
-        and booking.status == Booking.Status.CONFIRMED
-        and request.method == "GET"
-    ):
-        return render(request, "link_invalid.html", {"already_booked": True}, status=410)
+    if request.method == "GET":
+        booking = _hold_state(held.public_id)
+        if booking is not None and booking.status == Booking.Status.CONFIRMED:
+            return render(request, "link_invalid.html", {"already_booked": True}, status=410)
     zone_name = timezones.visitor_zone(request, default=session_type.practitioner.time_zone)
 
     form = ClientDetailsForm(
@@ -450,6 +447,8 @@ def details(request, token: str):
             response = _manage_redirect(request, confirmed, "booked")
             timezones.remember(response, confirmed.client_time_zone)
             return response
+    if request.method == "POST":
+        booking = _hold_state(held.public_id)
 
     context = {
         "form": form,

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
+from booking import services
 from booking.models import Booking
 from booking.services import booking_outcome_mark, client_statuses_refresh
 from clients.models import Client
 
-from ..clock import NOW
+from ..clock import NOW, TUESDAY_9
 from ..factories import BookingFactory, ClientFactory
 
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
@@ -69,5 +70,40 @@ def test_it_refreshes_any_number_of_clients_in_three_statements(
             start_at=NOW - timedelta(days=1),
             status=Booking.Status.COMPLETED,
         )
+    former = ClientFactory(status=Client.Status.CLIENT)
+    BookingFactory(
+        session_type=single_session,
+        client=former,
+        start_at=NOW - timedelta(days=400),
+        status=Booking.Status.COMPLETED,
+    )
+    lead = ClientFactory(status=Client.Status.FORMER)
     with django_assert_num_queries(3):
-        assert client_statuses_refresh(now=NOW) == 5
+        assert client_statuses_refresh(now=NOW) == 7
+    assert Client.objects.filter(status=Client.Status.CLIENT).count() == 5
+    assert (status(former), status(lead)) == ("former", "lead")
+
+
+def confirm_call(assessment, email: str) -> Booking:
+    held = services.booking_hold(
+        session_type=assessment, slot_start=TUESDAY_9, client_time_zone="UTC"
+    )
+    details = services.ClientDetails(name="Ana Souza", email=email, time_zone="UTC")
+    return services.booking_confirm(public_id=held.public_id, details=details)
+
+
+def test_it_makes_a_former_client_a_client_again_when_they_book(assessment, single_session):
+    ana = ClientFactory(email="ana@example.com", status=Client.Status.FORMER)
+    BookingFactory(
+        session_type=single_session,
+        client=ana,
+        start_at=NOW - timedelta(days=400),
+        status=Booking.Status.COMPLETED,
+    )
+    confirm_call(assessment, "ANA@example.com")
+    assert status(ana) == "client"
+
+
+def test_it_books_someone_new_as_a_lead(assessment):
+    booking = confirm_call(assessment, "new@example.com")
+    assert status(booking.client) == "lead"

@@ -12,6 +12,7 @@ from booking.selectors import slots_for, weekly_hours
 from booking.services import BookingError, weekly_hours_replace
 from office.forms import WeeklyHoursForm
 
+from ..booking.helpers import committed
 from ..clock import NOW
 from ..factories import AvailabilityRuleFactory, PractitionerFactory, UserFactory
 from ..staff.helpers import session_cookie, sign_in
@@ -200,15 +201,16 @@ def test_it_saves_her_hours_and_clients_can_book_them(office, maya, assessment, 
     client.logout()
     assert friday_10 not in client.get("/book/assessment-call/?tz=UTC").content.decode()
     sign_in(client, maya.user)
-    response = office.post(
-        HOURS,
-        grid(
-            monday_1_from="9:00",
-            monday_1_until="12:00",
-            friday_1_from="10:00",
-            friday_1_until="11:00",
-        ),
-    )
+    with committed():
+        response = office.post(
+            HOURS,
+            grid(
+                monday_1_from="9:00",
+                monday_1_until="12:00",
+                friday_1_from="10:00",
+                friday_1_until="11:00",
+            ),
+        )
     assert response.status_code == 302
     assert response["Location"] == "/admin/calendar/"
     assert "Your weekly hours are saved." in office.get(response["Location"]).content.decode()
