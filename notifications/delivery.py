@@ -13,8 +13,6 @@ import logging
 import smtplib
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -99,27 +97,16 @@ def _unsent(pks: list[int]) -> Any:
 
 
 class _Mailer:
-    """Sends a batch's messages one after another from a helper thread, over one connection.
+    """One connection to the mail server for a batch: opened on first use, again after an error.
 
-    Handing a message to the mail server is mostly waiting on the network, and
-    building the next one is mostly CPU, so the batch builds the next message
-    while this one is on its way (a second thread, never a second message in
-    flight). One connection for the batch, opened on first use: a connection
-    per message cost more than building the message (connect, EHLO, QUIT). After
-    any error it is closed, since the server may have dropped it.
+    A connection per message cost more than building the message (connect, EHLO,
+    QUIT); after any error it is closed, since the server may have dropped it.
     """
 
     def __init__(self) -> None:
         self._connection: Any = None
-        self._thread: ThreadPoolExecutor | None = None
 
-    def start(self, message: Any) -> Future:
-        """Start sending ``message``; the future holds the outcome (or the error)."""
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-send")
-        return self._thread.submit(self._send, message)
-
-    def _send(self, message: Any) -> None:
+    def send(self, message: Any) -> None:
         if self._connection is None:
             self._connection = get_connection()
             self._connection.open()
@@ -127,19 +114,10 @@ class _Mailer:
         try:
             message.send()
         except BaseException:
-            self._close()
+            self.close()
             raise
 
-    def close(self, *, wait: bool = True) -> None:
-        """Close the connection; ``wait=False`` leaves a message still on its way to finish."""
-        if self._thread is None:
-            return
-        if wait:
-            self._thread.submit(self._close).result()
-        self._thread.shutdown(wait=wait)
-        self._thread = None
-
-    def _close(self) -> None:
+    def close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is None:
             return
@@ -175,7 +153,7 @@ def outbox_send_batch(email_ids: list[int], *, seconds: float | None = None) -> 
     outcomes = dict.fromkeys(email_ids, "skipped")
     ready = _sendable(list(_unsent(list(email_ids)).order_by("due_at", "pk")), outcomes)
     mailer, ledger = _Mailer(), _Ledger()
-    on_its_way: _OnItsWay | None = None
+    in_flight: OutboundEmail | None = None
     try:
         for index, (email, kind, subject, extra) in enumerate(ready):
             if _clock() - started >= limit:
@@ -184,34 +162,30 @@ def outbox_send_batch(email_ids: list[int], *, seconds: float | None = None) -> 
                 outcomes.update(dict.fromkeys(rest, "released"))
                 logger.info("outbox: %d emails back in the queue after %ss", len(rest), limit)
                 break
-            message = _build(email, subject, extra)  # while the last one is on its way
-            if on_its_way is not None:
-                outcomes[on_its_way.email.pk] = on_its_way.settle(ledger)
-                on_its_way = None
+            message = _build(email, subject, extra)
             if message is None:
                 outcomes[email.pk] = "failed"
                 continue
             if not ledger.claim(email):
                 continue  # cancelled, or another worker started it, since the batch was read
-            on_its_way = _OnItsWay(email, kind, message, mailer.start(message))
-        if on_its_way is not None:
-            outcomes[on_its_way.email.pk] = on_its_way.settle(ledger)
-            on_its_way = None
+            in_flight = email
+            outcomes[email.pk] = _deliver(email, kind, message, mailer, ledger)
+            in_flight = None
     except SoftTimeLimitExceeded:
-        # Celery's time limit: the email on its way may or may not have left; the rest
+        # Celery's time limit: the email in flight may or may not have left; the rest
         # stay claimed and unattempted, and a sweep claims them again.
         ledger.flush()
-        if on_its_way is not None:
-            OutboundEmail.objects.filter(pk=on_its_way.email.pk, status=Status.SENDING).update(
+        if in_flight is not None:
+            OutboundEmail.objects.filter(pk=in_flight.pk, status=Status.SENDING).update(
                 status=Status.FAILED, last_error=INTERRUPTED
             )
-            outcomes[on_its_way.email.pk] = "failed"
+            outcomes[in_flight.pk] = "failed"
         logger.warning("outbox: a batch of %d emails reached the time limit", len(email_ids))
     finally:
         try:
             ledger.flush()
         finally:
-            mailer.close(wait=on_its_way is None)
+            mailer.close()
     return outcomes
 
 
@@ -281,26 +255,19 @@ def _build(email: OutboundEmail, subject: Any, extra: dict[str, Any]) -> Any:
         return None
 
 
-@dataclass
-class _OnItsWay:
-    """The email whose message the mail thread is sending."""
-
-    email: OutboundEmail
-    kind: Any
-    message: Any
-    future: Future
-
-    def settle(self, ledger: _Ledger) -> str:
-        """Wait for the mail server's answer and record the outcome."""
-        try:
-            self.future.result()
-        except SoftTimeLimitExceeded:
-            raise
-        except Exception as error:  # SMTP, network or provider API: the backend decides the type
-            return _record_failure(self.email, error)
-        ledger.sent(self.email, self.message if self.kind.keep_copy else None)
-        logger.info("email %s (%s) sent", self.email.pk, self.email.kind)
-        return "sent"
+def _deliver(
+    email: OutboundEmail, kind: Any, message: Any, mailer: _Mailer, ledger: _Ledger
+) -> str:
+    """Hand the message to the mail server and record the outcome."""
+    try:
+        mailer.send(message)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:  # SMTP, network or provider API: the backend decides the type
+        return _record_failure(email, error)
+    ledger.sent(email, message if kind.keep_copy else None)
+    logger.info("email %s (%s) sent", email.pk, email.kind)
+    return "sent"
 
 
 class _Ledger:
