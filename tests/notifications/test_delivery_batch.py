@@ -146,16 +146,21 @@ class Crash(BaseException):
     """The worker process dying mid-send: nothing in the batch gets to clean up."""
 
 
-def test_a_crash_marks_only_the_email_in_flight(assessment, monkeypatch, time_machine):
-    ids = reminders(assessment, 5, bookings=5)
+def fail_on(monkeypatch, nth: int, error: BaseException) -> None:
+    """Make the ``nth`` message handed to the mail backend raise ``error``; the rest go."""
     original, calls = EmailBackend.send_messages, count(1)
 
-    def crash_on_the_third(self, messages):
-        if next(calls) == 3:
-            raise Crash
+    def send_messages(self, messages):
+        if next(calls) == nth:
+            raise error
         return original(self, messages)
 
-    monkeypatch.setattr(EmailBackend, "send_messages", crash_on_the_third)
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+
+
+def test_a_crash_marks_only_the_email_in_flight(assessment, monkeypatch, time_machine):
+    ids = reminders(assessment, 5, bookings=5)
+    fail_on(monkeypatch, 3, Crash())
     with pytest.raises(Crash):
         delivery.outbox_send_batch(ids)
     monkeypatch.undo()
@@ -172,14 +177,7 @@ def test_a_crash_marks_only_the_email_in_flight(assessment, monkeypatch, time_ma
 
 def test_the_time_limit_marks_only_the_email_in_flight(assessment, monkeypatch):
     ids = reminders(assessment, 4, bookings=4)
-    original, calls = EmailBackend.send_messages, count(1)
-
-    def time_runs_out_on_the_second(self, messages):
-        if next(calls) == 2:
-            raise SoftTimeLimitExceeded
-        return original(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", time_runs_out_on_the_second)
+    fail_on(monkeypatch, 2, SoftTimeLimitExceeded())
     outcomes = delivery.outbox_send_batch(ids)
     assert [outcomes[email_id] for email_id in ids] == ["sent", "failed", "skipped", "skipped"]
     rows = {row.pk: row for row in OutboundEmail.objects.all()}
