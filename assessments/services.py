@@ -358,7 +358,8 @@ def intake_section_save(
     posts to a sent questionnaire raise an error and change nothing. Required
     questions left blank do not: the other answers are kept, and when moving
     forward the page is shown again with ``missing`` listing them. In a
-    private section (``scoring.PRIVATE_SECTIONS``) a blank keeps what was saved.
+    private section (``scoring.PRIVATE_SECTIONS``, or marked ``"private"`` in
+    the file) a blank keeps what was saved.
     """
     intake = _lock(intake_id)
     _check_open(intake)
@@ -387,8 +388,9 @@ def intake_section_save(
 
     answers = dict(intake.answers)
     # A private section's page never shows its saved answers, so its blanks mean
-    # "unchanged", not "cleared".
-    keep_blanks = sections[section_index]["key"] in scoring.PRIVATE_SECTIONS
+    # "unchanged", not "cleared". v2 marks its private sections in the file.
+    section = sections[section_index]
+    keep_blanks = bool(section.get("private")) or section["key"] in scoring.PRIVATE_SECTIONS
     for key, value in cleaned.items():
         if value is None:
             if not keep_blanks:

@@ -25,9 +25,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from booking.models import Booking
 from clients.visitors import limit_attempts
 
-from . import access, report, scoring, selectors, services
+from . import access, preview, report, scoring, scoring_v2, selectors, services
 from .codes import CODE_MINUTES
-from .forms import CodeForm, ConsentForm, SectionForm
+from .forms import (
+    CodeForm,
+    ConsentForm,
+    Person,
+    SectionForm,
+    opened_by,
+    person_pages,
+    person_progress,
+    person_section,
+)
 from .models import Intake
 from .tokens import BadToken, intake_token_read
 
@@ -80,6 +89,12 @@ def _render(request, intake: Intake, template: str, context: dict | None = None,
     return render(request, template, {**base, **(context or {})}, status=status)
 
 
+def _session_open(request, intake: Intake) -> None:
+    """Open the intake in this session, as a new sitting: no follow-up page is open yet."""
+    access.session_open(request, intake)
+    request.session.pop(OPENED_KEY, None)
+
+
 def _section_url(number: int, *, check: bool = False) -> str:
     url = reverse("assessments:section", args=[number])
     return url + "?check=1" if check else url
@@ -104,7 +119,7 @@ def open_link(request, token: str):
         services.intake_code_send(intake_id=intake.pk)
         access.pending_set(request, intake)
         return redirect("assessments:code")
-    access.session_open(request, intake)
+    _session_open(request, intake)
     response = redirect("assessments:start")
     if not intake.is_submitted:
         access.device_remember(request, response, intake)
@@ -129,7 +144,7 @@ def code(request):
     if form.is_valid():
         checked = services.intake_code_check(intake_id=intake.pk, typed=form.cleaned_data["code"])
         if checked.outcome == "right":
-            access.session_open(request, intake)
+            _session_open(request, intake)
             response = redirect("assessments:start")
             access.device_remember(request, response, intake)
             return response
@@ -186,6 +201,8 @@ def _section(request, intake: Intake, number: int):
     index = number - 1
     if intake.consent_at is None:
         return redirect("assessments:start")
+    if _is_v2(intake):
+        return _section_v2(request, intake, index)
     if request.method == "GET":
         if intake.is_submitted:
             return redirect("assessments:done")
@@ -292,7 +309,151 @@ def _send(request, intake: Intake):
     if intake.urgent:
         # Shown once, in answer to the send, never at a link someone else could open later.
         return _render(request, intake, "assessments/support.html")
+    if _is_v2(intake):
+        # The reflection lives only in this answer: the done page reached later by the
+        # link (or by whoever picks up the phone) shows the same thank-you as everyone's.
+        reflection = scoring_v2.reflection_for(intake.answers, intake.instrument.definition)
+        return _render(request, intake, "assessments/done.html", {"reflection": reflection})
     return redirect("assessments:done")
+
+
+# --- Version 2 pages ----------------------------------------------------------------
+# Worded for the person's relationship context, each partner's questions in their own
+# order, the joint-session page for couples only, and the danger questions opened only
+# by a "yes" posted in this sitting (docs/questionnaire-v2.md, "Wiring").
+
+# Follow-up pages a "yes" opened in this sitting: {"id": public id, "sections": [keys]}.
+# Opening the link again starts a new sitting without them, and "Leave this page
+# quickly" ends the session with them.
+OPENED_KEY = "intake_opened"
+
+
+def _is_v2(intake: Intake) -> bool:
+    return intake.instrument.version >= preview.SCORED_BY_V2_FROM
+
+
+def _person(intake: Intake) -> Person:
+    definition = intake.instrument.definition
+    return Person(
+        definition=definition,
+        context=scoring_v2.relationship_context(definition, intake.answers),
+        seed=str(intake.booking.public_id),
+        reverse=intake.role == Intake.Role.PARTNER,
+        couple=intake.booking.is_couple,
+    )
+
+
+def _opened(request, intake: Intake) -> set[str]:
+    entry = request.session.get(OPENED_KEY)
+    if not isinstance(entry, dict) or entry.get("id") != str(intake.public_id):
+        return set()
+    return set(entry.get("sections", []))
+
+
+def _opened_update(request, intake: Intake, changes: dict[str, bool]) -> None:
+    if not changes:
+        return
+    opened = _opened(request, intake)
+    opened |= {key for key, is_open in changes.items() if is_open}
+    opened -= {key for key, is_open in changes.items() if not is_open}
+    if opened:
+        request.session[OPENED_KEY] = {"id": str(intake.public_id), "sections": sorted(opened)}
+    else:
+        request.session.pop(OPENED_KEY, None)
+
+
+def _section_v2(request, intake: Intake, index: int) -> HttpResponse:
+    sections = intake.instrument.sections
+    section = sections[index]
+    person = _person(intake)
+    pages = person_pages(sections, person, _opened(request, intake))
+    if request.method == "GET":
+        if intake.is_submitted:
+            return redirect("assessments:done")
+        if index not in pages:
+            # A resume point on a page not shown (the danger page from an earlier
+            # sitting, the joint-session page for someone alone): the nearest shown one.
+            later = [page for page in pages if page > index]
+            return redirect(_section_url((later[0] if later else pages[-1]) + 1))
+        return _section_page_v2(request, intake, index, errors={})
+    if index not in pages and not section.get("shown_if"):
+        raise Http404("No such page")
+
+    action = SectionForm.action(request.POST)
+    if action is None:
+        return HttpResponseBadRequest("Unknown action")
+    submitted = SectionForm.submitted(request.POST)
+    try:
+        saved = services.intake_section_save(
+            intake_id=intake.pk,
+            section_index=index,
+            submitted=submitted,
+            move="back" if action == "back" else "next",
+        )
+    except services.IntakeClosed as closed:
+        return _render(request, intake, "assessments/closed.html", {"message": closed.message}, 409)
+    except services.IntakeInvalid as invalid:
+        return _section_page_v2(
+            request,
+            intake,
+            index,
+            posted=submitted,
+            errors=invalid.errors,
+            message=invalid.message,
+            status=400,
+        )
+    intake = saved.intake
+    _opened_update(request, intake, opened_by(sections, section, submitted, person))
+    pages = person_pages(sections, person, _opened(request, intake))
+    if action == "back":
+        earlier = [page for page in pages if page < index]
+        target = earlier[-1] if earlier else index
+    else:
+        later = [page for page in pages if page > index]
+        if not later and action == "send":
+            request.session.pop(OPENED_KEY, None)
+            return _send(request, intake)
+        target = later[0] if later else index
+    next_url = _section_url(target + 1)
+    if saved.became_urgent and not (target > index and sections[target].get("shown_if")):
+        # Shown once, in answer to the save that said it, never at a link opened later.
+        # A "yes" that opens the danger questions goes straight to them instead; the
+        # support resources follow the send.
+        return _render(request, intake, "assessments/support.html", {"next_url": next_url})
+    return redirect(next_url)
+
+
+def _section_page_v2(request, intake, index, *, errors, posted=None, message="", status=200):
+    definition = intake.instrument.definition
+    section = definition["sections"][index]
+    person = _person(intake)
+    private = bool(section.get("private"))
+    follow_up = bool(section.get("shown_if"))
+    # Pages that are always there; a follow-up is counted only on its own page, so
+    # no other page (the Send button, the progress) shows whether it was opened.
+    fixed = person_pages(definition["sections"], person)
+    counted = fixed if index in fixed else sorted([*fixed, index])
+    worded = person_section(section, person)
+    context = {
+        "section": worded,
+        "number": index + 1,
+        "is_first": index == counted[0],
+        "is_last": not any(page > index for page in fixed),
+        "form": SectionForm(
+            worded,
+            {} if private else intake.answers,
+            posted=posted,
+            errors=errors,
+            options=person.options,
+        ),
+        "stamp": access.form_stamp(intake),
+        "answered_before": private and not follow_up and bool(_section_answers(intake, index)),
+        "progress": person_progress(definition, counted, index),
+        "message": message,
+        "missing": False,
+        "every_optional": True,
+    }
+    return _render(request, intake, "assessments/section.html", context, status)
 
 
 @require_safe

@@ -44,3 +44,23 @@ def as_submitted(data):
 
 def section_index(definition, key):
     return next(i for i, s in enumerate(definition["sections"]) if s["key"] == key)
+
+
+def v2_instrument():
+    """Return the v2 draft, as loaded; tests give intakes to it without publishing it."""
+    from assessments.models import Instrument
+
+    return Instrument.objects.get(slug="power-balance", version=2)
+
+
+def v2_intake(booking, *, role="client", client=None, consent_at=None):
+    """Create a questionnaire on the v2 draft for a booking, as the receiver would for v1."""
+    from assessments.models import Intake
+
+    return Intake.objects.create(
+        booking=booking,
+        client=client or booking.client,
+        instrument=v2_instrument(),
+        role=role,
+        consent_at=consent_at or booking.client.privacy_consent_at,
+    )
