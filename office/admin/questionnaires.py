@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from assessments import views
+from assessments import report_v2, selectors, views
 from assessments.models import Instrument, Intake
 from assessments.selectors import STATUS_LABELS, intake_summary
 from assessments.services import intake_report_review
@@ -136,13 +136,63 @@ class IntakeAdmin(admin.ModelAdmin):
         return redirect("admin:index")
 
     def report_view(self, request, booking_id: int):
-        response = views.intake_report(
-            request, booking_id, admin_context=self.admin_site.each_context(request)
+        """Show the report in the layout of the booking's questionnaire version.
+
+        Version 1 keeps its own page (``assessments.views.intake_report``);
+        version 2 has its own figures and layout (``assessments.report_v2``).
+        The intakes loaded to choose are the ones the audit trail records.
+        """
+        if not request.user.has_perm("assessments.view_intake"):
+            raise PermissionDenied
+        intakes = list(
+            Intake.objects.filter(booking_id=booking_id)
+            .select_related("instrument")
+            .defer("instrument__definition")
         )
+        admin_context = self.admin_site.each_context(request)
+        if any(intake.instrument.version >= 2 for intake in intakes):
+            response = intake_report_v2(request, booking_id, admin_context=admin_context)
+        else:
+            response = views.intake_report(request, booking_id, admin_context=admin_context)
         if response.status_code == 200:
-            for intake in Intake.objects.filter(booking_id=booking_id):
+            for intake in intakes:
                 audit_opened(intake, what="Opened the questionnaire report")
         return response
+
+
+def intake_report_v2(request, booking_id: int, admin_context: dict):
+    """Show the practitioner a booking's v2 questionnaires: safety first, then each area."""
+    try:
+        booking, intakes = selectors.intakes_for_report(booking_id)
+    except Booking.DoesNotExist:
+        raise Http404("No such booking") from None
+    respondents = [_respondent_v2(booking, intake) for intake in intakes]
+    context = {
+        **admin_context,
+        "booking": booking,
+        "intakes": intakes,
+        "report": report_v2.booking_report(respondents, is_couple=booking.is_couple),
+        "read_at": views._read_at(intakes),
+        "title": f"Questionnaire report: {booking.client.name if booking.client else booking}",
+    }
+    return render(request, "admin/assessments/report_v2.html", context)
+
+
+def _respondent_v2(booking: Booking, intake: Intake) -> report_v2.Respondent:
+    if intake.role == Intake.Role.PARTNER:
+        partner_name = booking.client.name
+    else:
+        partner_name = booking.partner_name or "their partner"
+    return report_v2.Respondent(
+        name=intake.client.name,
+        partner_name=partner_name,
+        role=intake.get_role_display(),
+        status=intake.get_status_display(),
+        sent=intake.is_submitted,
+        couple=booking.is_couple,
+        definition=intake.instrument.definition,
+        answers=intake.answers,
+    )
 
 
 # --- For the booking pages (office.admin.bookings) ------------------------------------
