@@ -71,6 +71,17 @@ SAM = {
     "safety_physical": "No",
     "safety_choking": "No",
 }
+# Ana in danger: a "yes" to being choked or strangled, then the danger questions it opens.
+ANA_IN_DANGER = {**ANA, "safety_choking": "Yes"}
+DANGER = {
+    "danger_worse": "Yes",
+    "danger_choked_again": "No",
+    "danger_threat_to_kill": "No",
+    "danger_weapon": "I'd rather not say",
+    "danger_fear_for_life": "Yes",
+    "danger_separation": "No",
+}
+SUPPORT_LINE = "Local support line: 0800 123"
 # The kinds of v2 page axe-core checks, by section key.
 CHECKED_SECTIONS = {"context", "sharing", "safety"}
 
@@ -111,13 +122,18 @@ def answer_v2(page: Page, intake, answers: dict, axe) -> None:
         )
         if axe and section["key"] in CHECKED_SECTIONS:
             axe(page)
-        for item in section["items"]:
-            if item["key"] in answers:
-                question = page.get_by_role("group", name=item["text"], exact=True)
-                question.get_by_label(answers[item["key"]], exact=True).check()
+        answer_page(page, section, answers)
         last = number == len(sections)
         page.get_by_role("button", name="Send my answers" if last else "Next").click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+
+
+def answer_page(page: Page, section: dict, answers: dict) -> None:
+    """Tap, on the page open, the answer ``answers`` gives each of the section's questions."""
+    for item in section["items"]:
+        if item["key"] in answers:
+            question = page.get_by_role("group", name=item["text"], exact=True)
+            question.get_by_label(answers[item["key"]], exact=True).check()
 
 
 def test_it_reports_a_couple_who_share_different_areas(live_server, browser, maya, couple, axe):
@@ -176,3 +192,91 @@ def test_it_reports_a_couple_who_share_different_areas(live_server, browser, may
     # Sam kept money for his own sessions: it is left out, not listed as private.
     expect(page.locator("section.couple")).not_to_contain_text("Money")
     axe(page)
+
+
+def test_it_opens_the_danger_questions_after_a_yes_about_choking(
+    live_server, browser, maya, couple, axe
+):
+    ana_intake, _ = couple
+    maya.support_resources = SUPPORT_LINE
+    maya.save(update_fields=["support_resources"])
+    definition = ana_intake.instrument.definition
+    sections = [section for section in definition["sections"] if section["key"] != "danger"]
+    danger = next(section for section in definition["sections"] if section["key"] == "danger")
+    safety_number = next(i for i, s in enumerate(definition["sections"], 1) if s["key"] == "safety")
+    danger_number = definition["sections"].index(danger) + 1
+
+    phone = phone_page(browser, base_url=live_server.url)
+    phone.goto(intake_path(ana_intake))
+    phone.get_by_role("link", name="Begin").click()
+    for number, section in enumerate(sections, start=1):
+        expect(phone.get_by_role("heading", level=1)).to_have_text(section["title"])
+        answer_page(phone, section, ANA_IN_DANGER)
+        last = number == len(sections)
+        phone.get_by_role("button", name="Send my answers" if last else "Next").click()
+
+    # The "yes" opens the danger questions at once, as the next page, in this sitting.
+    expect(phone.get_by_role("heading", level=1)).to_have_text(danger["title"])
+    expect(phone).to_have_url(re.compile(re.escape(_section_path(danger_number)) + "$"))
+    expect(phone.locator("#progress-text")).to_contain_text(
+        f"Section {len(sections) + 1} of {len(sections) + 1} · "
+    )
+    axe(phone)
+    answer_page(phone, danger, DANGER)
+    phone.get_by_role("button", name="Send my answers").click()
+
+    # The thank-you after an urgent answer: support, never the reflection.
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Thank you for your answers")
+    expect(phone.get_by_role("region", name="Something to take with you")).to_have_count(0)
+    expect(phone.get_by_role("heading", name="If you would like support sooner")).to_be_visible()
+    expect(phone.locator(".support-resources")).to_have_text(SUPPORT_LINE)
+    expect(phone.get_by_text("please call your local emergency number")).to_be_visible()
+
+    # At the link again nothing answered shows: the safety page is no longer open,
+    # only the thank-you that everyone sees, without any answer, support or reflection.
+    phone.goto(intake_path(ana_intake))
+    phone.goto(_section_path(safety_number))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Thank you")
+    expect(phone.locator("input[type=radio]:checked")).to_have_count(0)
+    expect(phone.locator("body")).not_to_contain_text("support sooner")
+    expect(phone.get_by_role("region", name="Something to take with you")).to_have_count(0)
+
+    try:
+        status = Intake.objects.get(pk=ana_intake.pk).status
+        cookie = session_cookie(Client(), maya.user)
+    finally:
+        connection.close()
+    assert status == Intake.Status.COMPLETED
+
+    office = browser.new_context(base_url=live_server.url)
+    office.add_cookies([{**cookie, "url": live_server.url}])
+    page = office.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(reverse("admin:assessments_intake_report", args=[ana_intake.booking.pk]))
+
+    # Safety comes first, before any other part of the report.
+    first = page.locator(".intake-report > section").first
+    expect(first).to_have_attribute("aria-labelledby", "safety-heading")
+    expect(first.get_by_role("heading", level=2)).to_have_text("Safety: please read this first")
+    expect(first.get_by_role("heading", level=3)).to_have_text(
+        ["Ana Souza: Yes", "Sam Okafor: no answers yet"]
+    )
+    danger_rows = first.get_by_role("table", name="Danger follow-up: Ana Souza").locator("tbody tr")
+    expect(danger_rows).to_have_count(len(DANGER))
+    for item in danger["items"]:
+        row = danger_rows.filter(has=page.get_by_role("rowheader", name=item["text"], exact=True))
+        said = DANGER[item["key"]]
+        expect(row.get_by_role("cell")).to_contain_text(
+            "Skipped" if said.startswith("I'd") else said
+        )
+    choking = next(i for i in sections[-1]["items"] if i["key"] == "safety_choking")
+    screen = first.get_by_role("table", name="Safety questions: Ana Souza")
+    expect(
+        screen.get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=choking["text"], exact=True))
+        .get_by_role("cell")
+    ).to_have_text("Yes")
+
+
+def _section_path(number: int) -> str:
+    return reverse("assessments:section", args=[number])
