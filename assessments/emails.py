@@ -1,4 +1,4 @@
-"""The questionnaire's emails: the partner's invitation, the nudge, the urgent alert, the code.
+"""The questionnaire's emails: partner's invitation, nudge, later round, urgent alert, code.
 
 Registered with the outbox at start-up (``AssessmentsConfig.ready``), about
 bookings, which the booking app registered. The booking confirmation is
@@ -65,6 +65,8 @@ def _live_code(email: OutboundEmail, booking: Booking, now: datetime) -> IntakeA
         IntakeAccessCode.objects.filter(
             intake__booking_id=booking.pk, intake__client_id=email.recipient_client_id
         )
+        # The booking may hold more than one round of theirs: the newest code is the one.
+        .order_by("-expires_at")
         .only("nonce", "expires_at", "attempts")
         .first()
     )
@@ -129,6 +131,16 @@ def assessment_emails_register() -> None:
             keep_copy=False,  # the code opens the questionnaire: no copy outlives it
         ),
         EmailKind(
+            name="intake_round",
+            label=_("Questionnaire sent again"),
+            subject_type=booking_emails.SUBJECT,
+            subject_line="The questions once more, from {practitioner}",
+            recipients=booking_emails.client_of,
+            version=booking_emails.once,
+            context=booking_emails.booking_email_context,
+            context_many=intake_links_context,
+        ),
+        EmailKind(
             name="urgent_alert",
             label=_("To you: urgent questionnaire answer"),
             subject_type=booking_emails.SUBJECT,
@@ -156,6 +168,14 @@ def intake_invitation_queue(booking: Booking, *, partner: Intake, now: datetime)
         email=booking.partner_email.strip(), role="partner", client_id=partner.client_id
     )
     emails_queue("intake_invitation", booking, due_at=now, recipients=[recipient])
+
+
+def intake_round_queue(booking: Booking, *, intake: Intake, now: datetime) -> None:
+    """Queue the invitation to a later round now, to the intake's own person."""
+    recipient = Recipient(email=intake.client.email, role=intake.role, client_id=intake.client_id)
+    emails_queue(
+        "intake_round", booking, due_at=now, variant=f"intake{intake.pk}", recipients=[recipient]
+    )
 
 
 def urgent_alert_queue(booking: Booking, *, intake: Intake, now: datetime) -> None:

@@ -16,6 +16,10 @@ from .tokens import intake_token_make
 # Emails to the person who booked that carry their own questionnaire link.
 CLIENT_LINK_KINDS = ("confirmation", "intake_nudge")
 PARTNER_LINK_KINDS = ("intake_invitation",)
+# Emails that carry the recipient's own latest questionnaire, whoever they were on the
+# booking, and for any kind of session: the questionnaire sent again between sessions.
+ROUND_LINK_KINDS = ("intake_round",)
+ANY_ROLE = "any"
 
 
 def intake_path(intake: Intake) -> str:
@@ -33,6 +37,8 @@ def intake_url_for_email(email: OutboundEmail, booking: Booking) -> str:
 
 def _link_role(email: OutboundEmail, booking: Booking) -> str:
     """Return whose questionnaire this email links to ("" for none)."""
+    if email.kind in ROUND_LINK_KINDS:
+        return ANY_ROLE
     if booking.session_type.kind != SessionType.Kind.ASSESSMENT:
         return ""
     if email.kind in PARTNER_LINK_KINDS:
@@ -46,7 +52,8 @@ def intake_urls_for_emails(pairs: list[tuple[OutboundEmail, Booking]]) -> list[s
     The person who booked gets their own link in the confirmation and the nudge;
     a partner gets theirs in the invitation. A link only ever goes to the address
     of the person it belongs to, so no one receives another person's link. One
-    query for the whole batch.
+    query for the whole batch. Where the booking holds more than one round of a
+    person's questionnaire, the link is to the latest.
     """
     roles = [_link_role(email, booking) for email, booking in pairs]
     booking_ids = {booking.pk for (_, booking), role in zip(pairs, roles, strict=True) if role}
@@ -54,11 +61,14 @@ def intake_urls_for_emails(pairs: list[tuple[OutboundEmail, Booking]]) -> list[s
     booking_ids.discard(0)
     found: dict[tuple[int, str, str], uuid.UUID] = {}
     if booking_ids:
-        rows = Intake.objects.filter(booking_id__in=booking_ids).values_list(
-            "booking_id", "role", "client__email", "public_id"
+        rows = (
+            Intake.objects.filter(booking_id__in=booking_ids)
+            .order_by("-round")
+            .values_list("booking_id", "role", "client__email", "public_id")
         )
         for booking_id, role, address, public_id in rows:
             found.setdefault((booking_id, role, address.lower()), public_id)
+            found.setdefault((booking_id, ANY_ROLE, address.lower()), public_id)
     urls = []
     for (email, booking), role in zip(pairs, roles, strict=True):
         if not role:

@@ -85,6 +85,13 @@ class Intake(models.Model):
         related_name="intakes",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # The questionnaire again, later, to see movement over time: round 1 comes with the
+    # assessment call; each later round is tied to a booking of the person's too, so
+    # every intake keeps one (``services.intake_round_send``).
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    # Empty: the link works until INTAKE_LINK_DAYS after the booking. A later round,
+    # sent between sessions, keeps its own date instead.
+    expires_at = models.DateTimeField(_("link works until"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -134,7 +141,9 @@ class Intake(models.Model):
             models.Index(fields=["urgent_at"], condition=Q(urgent=True), name="intake_urgent_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["booking", "role"], name="intake_one_per_role"),
+            models.UniqueConstraint(
+                fields=["booking", "role", "round"], name="intake_one_per_role"
+            ),
             models.CheckConstraint(
                 condition=Q(status="completed", submitted_at__isnull=False)
                 | (~Q(status="completed") & Q(submitted_at__isnull=True)),

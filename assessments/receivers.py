@@ -30,7 +30,7 @@ def on_booking_email_verified(event: events.BookingEmailVerified) -> None:
 
 def on_booking_rescheduled(event: events.BookingRescheduled) -> None:
     """Queue the nudge for the new time (booking cancelled the old one with its timed emails)."""
-    if event.booking.intakes.exists():
+    if event.booking.intakes.filter(round=1).exists():  # a later round has no nudge
         intake_nudge_queue(event.booking, now=event.now)
 
 

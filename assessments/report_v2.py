@@ -362,3 +362,74 @@ def _was_shown(section: Mapping[str, Any], answers: Mapping[str, Any], couple: b
     if scoring_v2.section_shown(section, answers, couple=couple):
         return True
     return any(item["key"] in answers for item in section["items"])
+
+
+# --- Movement over time ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundAnswers:
+    """One sent round of a person's questionnaire, for the movement table."""
+
+    number: int
+    sent_at: Any  # a datetime; the template writes it in the practitioner's words
+    definition: Mapping[str, Any]
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class MovementCell:
+    tilt: int | None
+    coverage: str
+    enough: bool
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    label: str
+    cells: list[MovementCell]
+    overall: int | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A person's areas across their sent rounds of one questionnaire version, oldest first."""
+
+    name: str
+    rounds: list[RoundAnswers]
+    areas: list[MovementRow]
+
+
+def movement(respondent: Respondent, rounds: list[RoundAnswers]) -> Movement | None:
+    """Return the person's areas round by round, or None for fewer than two v2 rounds.
+
+    Each round's tilt and coverage per area and the change from ``scoring_v2.area_changes``;
+    a round without enough answers in an area shows that instead of a figure.
+    """
+    rounds = [r for r in rounds if is_v2(r.definition) and r.answers]
+    if len(rounds) < 2:
+        return None
+    names = {"name": respondent.name, "partner_name": respondent.partner_name}
+    results = [scoring_v2.area_results(r.definition, r.answers, **names) for r in rounds]
+    changes = scoring_v2.area_changes(results)
+    return Movement(
+        name=respondent.name,
+        rounds=rounds,
+        areas=[
+            MovementRow(
+                label=change.label,
+                cells=[
+                    MovementCell(
+                        tilt=per_round[position].tilt if per_round[position].enough else None,
+                        coverage=f"{per_round[position].answered} of {per_round[position].total}",
+                        enough=per_round[position].enough,
+                    )
+                    for per_round in results
+                ],
+                overall=change.overall,
+                sentence=change.sentence,
+            )
+            for position, change in enumerate(changes)
+        ],
+    )

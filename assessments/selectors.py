@@ -29,21 +29,38 @@ def intake_by_public_id(public_id: UUID) -> Intake:
     )
 
 
-def intake_link_expires(booking: Booking) -> datetime:
-    """Return when a questionnaire link for this booking stops working."""
+def intake_link_expires(booking: Booking, intake: Intake | None = None) -> datetime:
+    """Return when a questionnaire link stops working: a later round's own date, else
+    INTAKE_LINK_DAYS after the booking."""
+    if intake is not None and intake.expires_at is not None:
+        return intake.expires_at
     return booking.end_at + timedelta(days=settings.INTAKE_LINK_DAYS)
 
 
 def intake_for_client(booking: Booking, *, now: datetime) -> Intake | None:
-    """Return the questionnaire of the person who booked while its link works, else None.
+    """Return the latest questionnaire of the person who booked while its link works, else None.
 
     Only their own: the manage page never shows anything about a partner's.
     """
-    if booking.status != Booking.Status.CONFIRMED or now > intake_link_expires(booking):
+    if booking.status != Booking.Status.CONFIRMED:
         return None
-    return (
+    intake = (
         Intake.objects.filter(booking=booking, role=Intake.Role.CLIENT)
         .select_related("instrument")
+        .order_by("-round")
+        .first()
+    )
+    if intake is None or now > intake_link_expires(booking, intake):
+        return None
+    return intake
+
+
+def intake_latest_for_client(client_id: int) -> Intake | None:
+    """Return the person's newest questionnaire, whichever booking it came with."""
+    return (
+        Intake.objects.filter(client_id=client_id)
+        .select_related("instrument")
+        .order_by("-round", "-created_at", "-pk")
         .first()
     )
 
@@ -63,16 +80,45 @@ def bookings_with_unfinished_intake(booking_ids: list[int]) -> set[int]:
 
 
 def intakes_for_report(booking_id: int) -> tuple[Booking, list[Intake]]:
-    """Return a booking and its questionnaires, client first, in two queries."""
+    """Return a booking and its latest questionnaire per person, client first, in two queries.
+
+    A booking holds more than one round of a person's questionnaire when one was
+    sent again before it; the report reads the latest, and shows the earlier ones
+    through ``intake_rounds_for_report``.
+    """
     booking = Booking.objects.select_related("client", "practitioner", "session_type").get(
         pk=booking_id
     )
-    intakes = list(
+    rows = (
         Intake.objects.filter(booking=booking)
         .select_related("client", "instrument")
-        .order_by("role")  # "client" sorts before "partner"
+        .order_by("role", "-round")  # "client" sorts before "partner"
     )
-    return booking, intakes
+    latest: dict[str, Intake] = {}
+    for intake in rows:
+        latest.setdefault(intake.role, intake)
+    return booking, list(latest.values())
+
+
+def intake_rounds_for_report(intakes: list[Intake]) -> dict[int, list[Intake]]:
+    """Return each person's sent rounds of the same questionnaire version, oldest first.
+
+    Keyed by client id, for the people of ``intakes``; one query, whatever the number
+    of rounds. The answers of every round are loaded: the report compares them.
+    """
+    wanted = Q()
+    for intake in intakes:
+        wanted |= Q(client_id=intake.client_id, instrument_id=intake.instrument_id)
+    if not intakes:
+        return {}
+    rounds: dict[int, list[Intake]] = {intake.client_id: [] for intake in intakes}
+    for row in (
+        Intake.objects.filter(wanted, status=Intake.Status.COMPLETED)
+        .select_related("instrument")
+        .order_by("submitted_at", "pk")
+    ):
+        rounds[row.client_id].append(row)
+    return rounds
 
 
 def _count(condition: Q) -> Coalesce:

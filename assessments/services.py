@@ -15,11 +15,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from booking.models import Booking, SessionType
+from clients.models import Client
 from clients.services import client_get_or_create_for_invitation
 from lib.errors import DomainError
 
@@ -240,6 +242,7 @@ def intakes_create_for_booking(*, booking: Booking) -> list[Intake]:
     intake, _ = Intake.objects.get_or_create(
         booking=booking,
         role=Intake.Role.CLIENT,
+        round=1,
         defaults={
             "client": client,
             "instrument": instrument,
@@ -257,6 +260,7 @@ def intakes_create_for_booking(*, booking: Booking) -> list[Intake]:
         partner_intake, _ = Intake.objects.get_or_create(
             booking=booking,
             role=Intake.Role.PARTNER,
+            round=1,
             defaults={"client": partner, "instrument": instrument},
         )
         intakes.append(partner_intake)
@@ -272,12 +276,99 @@ def intake_partner_invite(*, booking: Booking, now: datetime) -> Intake | None:
     address. Return the partner's intake, or None when there is nobody to
     invite; the invitation's key makes a second call queue nothing.
     """
-    partner = booking.intakes.filter(role=Intake.Role.PARTNER).first()
+    partner = booking.intakes.filter(role=Intake.Role.PARTNER, round=1).first()
     if partner is None:
         return None
     emails.intake_invitation_queue(booking, partner=partner, now=now)
     logger.info("booking %s: partner invited", booking.pk)
     return partner
+
+
+# --- Later rounds: movement over time ----------------------------------------------
+
+
+class IntakeRoundError(DomainError):
+    """The questionnaire cannot be sent again now; ``message`` is for the practitioner."""
+
+
+def _round_booking(client_id: int, now: datetime) -> Booking | None:
+    """Return the booking a later round is filed under: the person's next session, else
+    their most recent one; their own bookings, or those they came to as a partner."""
+    as_partner = Intake.objects.filter(client_id=client_id, role=Intake.Role.PARTNER).values(
+        "booking_id"
+    )
+    bookings = Booking.objects.filter(
+        Q(client_id=client_id) | Q(pk__in=as_partner),
+        status__in=[
+            Booking.Status.CONFIRMED,
+            Booking.Status.COMPLETED,
+            Booking.Status.NOT_A_FIT,
+            Booking.Status.NO_SHOW,
+        ],
+    ).select_related("client", "practitioner")
+    upcoming = (
+        bookings.filter(status=Booking.Status.CONFIRMED, start_at__gt=now)
+        .order_by("start_at")
+        .first()
+    )
+    return upcoming or bookings.filter(start_at__lte=now).order_by("-start_at").first()
+
+
+@transaction.atomic
+def intake_round_send(*, client: Client, now: datetime | None = None) -> Intake:
+    """Send a person their questionnaire again, as the next round, and email them the link.
+
+    The round uses the newest published version of the questionnaire they
+    answered before, is filed under their next session's booking (else their
+    most recent one) and its link works for INTAKE_LINK_MAX_AGE_DAYS. Refused
+    with IntakeRoundError while a questionnaire of theirs is still unsent, or
+    when they have never had one.
+    """
+    now = now or timezone.now()
+    # Lock the person, so two clicks cannot make two rounds.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    previous = (
+        Intake.objects.filter(client_id=client.pk)
+        .select_related("instrument")
+        .order_by("-round", "-created_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        raise IntakeRoundError(
+            f"{client.name} has not had a questionnaire yet: the first comes with an "
+            "assessment call. Nothing was sent."
+        )
+    if Intake.objects.filter(client_id=client.pk).exclude(status=Intake.Status.COMPLETED).exists():
+        raise IntakeRoundError(
+            f"{client.name} has a questionnaire they have not sent yet, so a new one was not "
+            "sent. They can still use the link they have."
+        )
+    booking = _round_booking(client.pk, now)
+    if booking is None:
+        raise IntakeRoundError(f"{client.name} has no session to file it under. Nothing was sent.")
+    try:
+        instrument = Instrument.objects.current(previous.instrument.slug)
+    except Instrument.DoesNotExist:
+        raise IntakeRoundError("No version of the questionnaire is published.") from None
+    role = Intake.Role.CLIENT if booking.client_id == client.pk else Intake.Role.PARTNER
+    next_round = (
+        Intake.objects.filter(client_id=client.pk).aggregate(top=Max("round"))["top"] or 0
+    ) + 1
+    intake = Intake.objects.create(
+        booking=booking,
+        client=client,
+        instrument=instrument,
+        role=role,
+        round=next_round,
+        expires_at=now + timedelta(days=settings.INTAKE_LINK_MAX_AGE_DAYS),
+        # They agreed to the privacy notice for the first round; a partner who never
+        # did agrees before answering, as the first time.
+        consent_at=previous.consent_at,
+    )
+    intake.client = client
+    emails.intake_round_queue(booking, intake=intake, now=now)
+    logger.info("client %s: questionnaire round %s (intake %s)", client.pk, next_round, intake.pk)
+    return intake
 
 
 # --- Answering ----------------------------------------------------------------

@@ -53,6 +53,12 @@ def _intake_or_none(public_id) -> Intake | None:
 def _link_closed(request, intake: Intake) -> HttpResponse | None:
     """Return the answer for an intake whose link no longer works, or None while it does."""
     booking = intake.booking
+    if intake.expires_at is not None:
+        # A later round, sent between sessions: its own date, whatever becomes of the
+        # booking it is filed under.
+        if timezone.now() > intake.expires_at:
+            raise Http404("This link has expired")
+        return None
     if booking.status == Booking.Status.HELD:
         raise Http404("This link is not valid")
     if timezone.now() > selectors.intake_link_expires(booking):

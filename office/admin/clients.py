@@ -2,15 +2,16 @@
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from assessments.services import IntakeRoundError, intake_round_send
 from clients.models import Client
 
 from ..audit import audit_opened
@@ -74,8 +75,33 @@ class ClientAdmin(NotesSaving, admin.ModelAdmin):
                 self.admin_site.admin_view(self.data_json_view),
                 name="clients_client_data_json",
             ),
+            path(
+                "<int:client_id>/questionnaire-again/",
+                self.admin_site.admin_view(self.intake_round_view),
+                name="clients_client_intake_round",
+            ),
             *super().get_urls(),
         ]
+
+    def intake_round_view(self, request, client_id: int):
+        """Send the person their questionnaire again (a POST from their page)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("assessments.add_intake"):
+            raise PermissionDenied
+        client = get_object_or_404(Client, pk=client_id)
+        try:
+            intake = intake_round_send(client=client)
+        except IntakeRoundError as error:
+            messages.error(request, error.message)
+        else:
+            audit_opened(client, what=f"Sent the questionnaire again (round {intake.round})")
+            messages.success(
+                request,
+                f"The questionnaire is on its way to {client.name} again. Their answers will "
+                "appear in the report with the earlier ones beside them.",
+            )
+        return redirect("admin:clients_client_change", client.pk)
 
     def data_view(self, request, client_id: int):
         """Everything held about the client, as a page to print or hand over (Art. 15)."""

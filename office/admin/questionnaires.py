@@ -167,11 +167,28 @@ def intake_report_v2(request, booking_id: int, admin_context: dict):
     except Booking.DoesNotExist:
         raise Http404("No such booking") from None
     respondents = [_respondent_v2(booking, intake) for intake in intakes]
+    rounds = selectors.intake_rounds_for_report(intakes)
+    movements = [
+        report_v2.movement(
+            respondent,
+            [
+                report_v2.RoundAnswers(
+                    number=row.round,
+                    sent_at=row.submitted_at,
+                    definition=row.instrument.definition,
+                    answers=row.answers,
+                )
+                for row in rounds.get(intake.client_id, [])
+            ],
+        )
+        for respondent, intake in zip(respondents, intakes, strict=True)
+    ]
     context = {
         **admin_context,
         "booking": booking,
         "intakes": intakes,
         "report": report_v2.booking_report(respondents, is_couple=booking.is_couple),
+        "movements": [found for found in movements if found is not None],
         "read_at": views._read_at(intakes),
         "title": f"Questionnaire report: {booking.client.name if booking.client else booking}",
     }

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Instrument, Intake
-from assessments.scoring_v2 import AREAS, EXPLANATIONS
+from assessments.scoring_v2 import AREA_LABELS, AREAS, EXPLANATIONS
 from booking.models import Booking
 from office.models import AuditEntry
 
@@ -236,5 +236,44 @@ def test_it_builds_the_v2_report_in_a_fixed_number_of_queries(office, assessment
     many = count_report_queries(office, booking)
 
     # Session, user, second factor, practitioner (clock); the intakes, to choose the
-    # version; booking and intakes; then the audit trail, one line per person.
-    assert few == many == 9
+    # version; booking and intakes; every person's sent rounds; then the audit trail,
+    # one line per person.
+    assert few == many == 10
+
+
+def rounds_for(assessment, ana, v2, count, *, hour=0):
+    """Ana's ``count`` sent rounds of v2, each with her next session; return the last booking."""
+    for number in range(1, count + 1):
+        booking = booking_for(assessment, ana, hours=24 * 14 * number + hour)
+        intake = answered(booking, v2, **SAFETY_NO, fin_decisions=-2 + number % 5)
+        Intake.objects.filter(pk=intake.pk).update(
+            round=number, submitted_at=NOW + timedelta(days=14 * number)
+        )
+    return booking
+
+
+def test_it_shows_movement_over_time_across_rounds(office, assessment, ana, v2):
+    booking = rounds_for(assessment, ana, v2, 2)
+
+    content = text(office.get(report_url(booking)))
+
+    movement = between(content, "Movement over time", "How the figures are worked out")
+    assert "Round 1" in movement
+    assert "Round 2" in movement
+    assert "Not enough answers" in movement
+    assert all(label in movement for label in AREA_LABELS.values())
+
+
+def test_it_shows_no_movement_for_a_single_round(office, assessment, ana, v2):
+    booking = rounds_for(assessment, ana, v2, 1)
+    assert "Movement over time" not in text(office.get(report_url(booking)))
+
+
+def test_it_builds_the_movement_in_a_fixed_number_of_queries(office, assessment, ana, sam, v2):
+    two = rounds_for(assessment, ana, v2, 2)
+    count_report_queries(office, two)  # fills Django's content-type cache, once a process
+    with_two = count_report_queries(office, two)
+    ten = rounds_for(assessment, sam, v2, 10, hour=2)
+    content = text(office.get(report_url(ten)))
+    assert "Round 10" in between(content, "Movement over time", "How the figures")
+    assert count_report_queries(office, ten) == with_two == 9  # one person: one audit line
