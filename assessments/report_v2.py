@@ -10,11 +10,13 @@ nothing about anyone: it is a conversation aid for the practitioner alone.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import scoring, scoring_v2
+from .radar import radar_svg
 from .scoring_v2 import EXPLANATIONS, CoupleArea, Flag, PeaceCheck, SafetyResult
 
 NO_ANSWER = "—"
@@ -394,18 +396,27 @@ class MovementRow:
 
 @dataclass(frozen=True)
 class Movement:
-    """A person's areas across their sent rounds of one questionnaire version, oldest first."""
+    """A person's areas across their sent rounds of one questionnaire version, oldest first.
+
+    ``radar`` is an SVG overlaying the first and latest round's tilt per area,
+    escaped by ``radar.radar_svg``; the table stays the accessible source of the figures.
+    """
 
     name: str
     rounds: list[RoundAnswers]
     areas: list[MovementRow]
+    radar: str = ""
 
 
-def movement(respondent: Respondent, rounds: list[RoundAnswers]) -> Movement | None:
+def movement(
+    respondent: Respondent, rounds: list[RoundAnswers], *, chart_id: str | None = None
+) -> Movement | None:
     """Return the person's areas round by round, or None for fewer than two v2 rounds.
 
     Each round's tilt and coverage per area and the change from ``scoring_v2.area_changes``;
-    a round without enough answers in an area shows that instead of a figure.
+    a round without enough answers in an area shows that instead of a figure. The radar
+    overlays the first and latest round; ``chart_id`` defaults to one made from the
+    person's role and name, so each person on a page gets their own.
     """
     rounds = [r for r in rounds if is_v2(r.definition) and r.answers]
     if len(rounds) < 2:
@@ -413,23 +424,49 @@ def movement(respondent: Respondent, rounds: list[RoundAnswers]) -> Movement | N
     names = {"name": respondent.name, "partner_name": respondent.partner_name}
     results = [scoring_v2.area_results(r.definition, r.answers, **names) for r in rounds]
     changes = scoring_v2.area_changes(results)
+    areas = [
+        MovementRow(
+            label=change.label,
+            cells=[
+                MovementCell(
+                    tilt=per_round[position].tilt if per_round[position].enough else None,
+                    coverage=f"{per_round[position].answered} of {per_round[position].total}",
+                    enough=per_round[position].enough,
+                )
+                for per_round in results
+            ],
+            overall=change.overall,
+            sentence=change.sentence,
+        )
+        for position, change in enumerate(changes)
+    ]
     return Movement(
         name=respondent.name,
         rounds=rounds,
-        areas=[
-            MovementRow(
-                label=change.label,
-                cells=[
-                    MovementCell(
-                        tilt=per_round[position].tilt if per_round[position].enough else None,
-                        coverage=f"{per_round[position].answered} of {per_round[position].total}",
-                        enough=per_round[position].enough,
-                    )
-                    for per_round in results
-                ],
-                overall=change.overall,
-                sentence=change.sentence,
-            )
-            for position, change in enumerate(changes)
+        areas=areas,
+        radar=_movement_radar(respondent, rounds, areas, chart_id),
+    )
+
+
+def _movement_radar(
+    respondent: Respondent,
+    rounds: list[RoundAnswers],
+    areas: list[MovementRow],
+    chart_id: str | None,
+) -> str:
+    """Overlay the first and latest round's tilt per area; None where too few were answered."""
+    if len(areas) < 3:  # a radar needs three axes; the table still shows every figure
+        return ""
+    if chart_id is None:
+        person = f"{respondent.role}\0{respondent.name}".encode()
+        chart_id = f"movement-radar-{hashlib.sha256(person).hexdigest()[:10]}"
+    first, latest = 0, len(rounds) - 1
+    return radar_svg(
+        [
+            (f"Round {rounds[index].number}", [row.cells[index].tilt for row in areas])
+            for index in (first, latest)
         ],
+        [row.label for row in areas],
+        title=f"{respondent.name}: first and latest round",
+        chart_id=chart_id,
     )

@@ -5,9 +5,17 @@ Ana answers about herself and her partner Sam. Balance answers run from -2
 """
 
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 
-from assessments.report_v2 import Respondent, booking_report, person_report
+from assessments.report_v2 import (
+    Respondent,
+    RoundAnswers,
+    booking_report,
+    movement,
+    person_report,
+)
 from assessments.scoring_v2 import AREAS, EXPLANATIONS
 
 V2 = json.loads(
@@ -232,3 +240,53 @@ def test_it_does_not_score_an_earlier_version():
     )
 
     assert (person.started, person.readable, person.areas) == (True, False, [])
+
+
+def sent_round(number, **answers):
+    return RoundAnswers(
+        number=number,
+        sent_at=datetime(2025, 1, number),
+        definition=V2,
+        answers={**SAFETY_NO, **answers},
+    )
+
+
+def svg_of(found):
+    (svg,) = re.findall(r"<svg.*?</svg>", found.radar, flags=re.DOTALL)
+    return svg
+
+
+def test_it_overlays_the_first_and_latest_round_on_a_radar_not_the_middle_one():
+    found = movement(
+        respondent(),
+        [
+            sent_round(1, fin_decisions=-2, fin_own_money=2, fin_overview=0),
+            sent_round(2, fin_decisions=1, fin_own_money=1, fin_overview=1),
+            sent_round(3, fin_decisions=0, fin_own_money=0, fin_overview=1),
+        ],
+    )
+
+    svg = svg_of(found)
+    assert "Ana: first and latest round" in svg
+    assert "Round 1" in svg
+    assert "Round 3" in svg
+    assert "Round 2" not in svg
+    assert "Round 1: Money 67, Care and the invisible work not answered" in svg
+    assert "Round 3: Money 17, Care and the invisible work not answered" in svg
+    assert len(found.areas[0].cells) == 3  # the table still shows every round
+
+
+def test_it_gives_each_persons_radar_its_own_chart_id():
+    rounds = [sent_round(1, fin_decisions=-2), sent_round(2, fin_decisions=2)]
+    ana = movement(respondent("Ana", "Sam"), rounds)
+    sam = movement(respondent("Sam", "Ana"), rounds)
+
+    def chart_id(found):
+        return re.search(r'<title id="([^"]+)-title"', found.radar).group(1)
+
+    assert chart_id(ana) != chart_id(sam)
+    assert "Sam: first and latest round" in sam.radar
+
+
+def test_it_draws_no_movement_radar_for_one_round():
+    assert movement(respondent(), [sent_round(1, fin_decisions=-2)]) is None

@@ -264,9 +264,26 @@ def test_it_shows_movement_over_time_across_rounds(office, assessment, ana, v2):
     assert all(label in movement for label in AREA_LABELS.values())
 
 
+def test_it_overlays_the_first_and_latest_round_on_a_radar(office, assessment, ana, v2):
+    booking = rounds_for(assessment, ana, v2, 3)
+
+    content = text(office.get(report_url(booking)))
+
+    movement = between(content, "Movement over time", "How the figures are worked out")
+    svg = between(movement, "<svg", "</svg>")
+    assert "Ana Souza: first and latest round" in svg
+    assert "Round 1" in svg
+    assert "Round 3" in svg
+    assert "Round 2" not in svg  # the middle round is only in the table
+    assert movement.index("<svg") < movement.index("<table")  # above the table, which stays
+    assert "Round 2" in between(movement, "<table", "</table>")
+
+
 def test_it_shows_no_movement_for_a_single_round(office, assessment, ana, v2):
     booking = rounds_for(assessment, ana, v2, 1)
-    assert "Movement over time" not in text(office.get(report_url(booking)))
+    content = text(office.get(report_url(booking)))
+    assert "Movement over time" not in content
+    assert "first and latest round" not in content
 
 
 def test_it_builds_the_movement_in_a_fixed_number_of_queries(office, assessment, ana, sam, v2):
