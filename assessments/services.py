@@ -25,7 +25,7 @@ from clients.models import Client
 from clients.services import client_get_or_create_for_invitation
 from lib.errors import DomainError
 
-from . import codes, emails, preview, scoring
+from . import codes, emails, scoring
 from .models import Instrument, Intake, IntakeAccessCode
 
 logger = logging.getLogger(__name__)
@@ -108,20 +108,8 @@ def _instrument_files(directory: Path) -> Iterator[tuple[str, dict]]:
 LIVE_BEFORE_PUBLISHING = frozenset({("power-balance", 1)})
 
 
-# Versions from preview.SCORED_BY_V2_FROM on are scored by scoring_v2, whose pages and
-# report are not wired yet (docs/questionnaire-v2.md, "Wiring"): v1's forms and report
-# would show such a version's answers wrongly. Until the wiring change sets this to True,
-# they can be read in the office but not published.
-SCORING_V2_SERVED = False
-
-
 class InstrumentPublishError(DomainError):
     """A version that cannot be published; ``message`` is for the practitioner."""
-
-
-def instrument_is_servable(version: int) -> bool:
-    """Return whether the questionnaire pages and report can serve this version yet."""
-    return SCORING_V2_SERVED or version < preview.SCORED_BY_V2_FROM
 
 
 @transaction.atomic
@@ -177,12 +165,6 @@ def instruments_sync(
     return lines
 
 
-NOT_SERVABLE_MESSAGE = (
-    "This version can be read but not published yet: the pages that ask its questions and "
-    "the report that reads its answers are still being built. Nothing was changed."
-)
-
-
 @transaction.atomic
 def instrument_publish(*, instrument_id: int, now: datetime) -> Instrument:
     """Make a draft the live version: new questionnaires use it from now on.
@@ -190,13 +172,10 @@ def instrument_publish(*, instrument_id: int, now: datetime) -> Instrument:
     Questionnaires already created keep the version they were given. Only a
     draft newer than the live version can be published, so publishing never
     takes the live version backwards; publishing twice refuses the second time.
-    A version the questionnaire pages cannot serve yet is refused too.
     """
     instrument = Instrument.objects.select_for_update().get(pk=instrument_id)
     if instrument.published_at is not None:
         raise InstrumentPublishError("This version is already published.")
-    if not instrument_is_servable(instrument.version):
-        raise InstrumentPublishError(NOT_SERVABLE_MESSAGE)
     # Lock every version of the questionnaire, so two drafts cannot go live at once.
     live = (
         Instrument.objects.select_for_update()

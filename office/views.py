@@ -20,9 +20,7 @@ from assessments import preview
 from assessments.models import Instrument
 from assessments.selectors import instrument_versions
 from assessments.services import (
-    NOT_SERVABLE_MESSAGE,
     InstrumentPublishError,
-    instrument_is_servable,
     instrument_publish,
 )
 from booking.models import Booking, Practitioner
@@ -313,9 +311,6 @@ def version_rows(versions: list[Instrument], *, today: date) -> list[VersionRow]
             can_publish = slug not in newer_published
             if not can_publish:
                 state = "Draft, older than the live version: it cannot be published"
-            elif not instrument_is_servable(instrument.version):
-                can_publish = False
-                state = "Draft: read it; it can be published once its pages are ready"
             else:
                 state = "Draft: read it, then publish"
         elif slug not in live:
@@ -395,11 +390,6 @@ def questionnaire_version_view(
         "safety": preview.safety_example(definition) if scored_by_v2 else None,
         "reflection": preview.reflection_example(definition) if scored_by_v2 else None,
         "form": form if row.can_publish and may_publish else None,
-        "not_ready": (
-            NOT_SERVABLE_MESSAGE.removesuffix(" Nothing was changed.")
-            if instrument.is_draft and not instrument_is_servable(instrument.version)
-            else ""
-        ),
     }
     return TemplateResponse(
         request,

@@ -19,12 +19,6 @@ def draft(db):
     return Instrument.objects.get(slug="power-balance", version=2)
 
 
-@pytest.fixture
-def v2_served(monkeypatch):
-    """As once v2's pages and report are wired: until then v2 cannot be published."""
-    monkeypatch.setattr(services, "SCORING_V2_SERVED", True)
-
-
 def book(assessment, hours: int):
     return BookingFactory(session_type=assessment, start_at=TUESDAY_9 + timedelta(hours=hours))
 
@@ -38,16 +32,6 @@ def test_it_never_gives_a_draft_to_a_new_questionnaire(draft, couple_booking):
     assert Instrument.objects.current("power-balance").version == 1
 
 
-def test_it_refuses_to_publish_a_version_its_pages_cannot_serve_yet(draft, assessment):
-    with pytest.raises(services.InstrumentPublishError, match="being built"):
-        services.instrument_publish(instrument_id=draft.pk, now=NOW)
-
-    assert Instrument.objects.get(pk=draft.pk).is_draft
-    [intake] = services.intakes_create_for_booking(booking=book(assessment, 3))
-    assert intake.instrument.version == 1
-
-
-@pytest.mark.usefixtures("v2_served")
 def test_it_gives_the_published_version_to_new_questionnaires_only(draft, ana_intake, assessment):
     services.instrument_publish(instrument_id=draft.pk, now=NOW)
 
@@ -59,7 +43,6 @@ def test_it_gives_the_published_version_to_new_questionnaires_only(draft, ana_in
     assert draft.published_at == NOW
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_refuses_to_publish_twice(draft):
     services.instrument_publish(instrument_id=draft.pk, now=NOW)
 
@@ -69,7 +52,6 @@ def test_it_refuses_to_publish_twice(draft):
     assert draft.published_at == NOW
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_never_takes_the_live_version_backwards(draft):
     newer = Instrument.objects.create(
         slug="power-balance",

@@ -32,12 +32,6 @@ def draft():
 
 
 @pytest.fixture
-def v2_served(monkeypatch):
-    """As once v2's pages and report are wired: until then v2 cannot be published."""
-    monkeypatch.setattr(services, "SCORING_V2_SERVED", True)
-
-
-@pytest.fixture
 def practitioner_office(client, maya):
     """Maya as she really signs in: staff in the Practitioner group, not a superuser."""
     maya.user.is_superuser = False
@@ -61,7 +55,6 @@ def publish(client, instrument, **data):
     return client.post(preview_url(instrument), data)
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_lists_versions_with_their_state_in_plain_words(practitioner_office, live, draft):
     Instrument.objects.filter(pk=live.pk).update(published_at=NOW - timedelta(days=1))
 
@@ -73,7 +66,6 @@ def test_it_lists_versions_with_their_state_in_plain_words(practitioner_office, 
     assert f'href="{preview_url(draft)}">Read and publish' in content
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_says_until_when_an_older_version_was_live(practitioner_office, live, draft):
     Instrument.objects.filter(pk=live.pk).update(published_at=NOW - timedelta(days=400))
     services.instrument_publish(instrument_id=draft.pk, now=NOW)
@@ -102,7 +94,6 @@ def test_it_lists_versions_in_a_fixed_number_of_queries(office, draft):
     assert count() == few
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_shows_every_page_of_a_draft_as_the_client_sees_it(practitioner_office, draft):
     content = page(practitioner_office, preview_url(draft))
 
@@ -117,7 +108,6 @@ def test_it_shows_every_page_of_a_draft_as_the_client_sees_it(practitioner_offic
     assert "Draft: read it, then publish" in content
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_shows_the_alert_and_the_reflection_with_the_draft(practitioner_office, draft):
     content = page(practitioner_office, preview_url(draft))
 
@@ -130,7 +120,6 @@ def test_it_shows_the_alert_and_the_reflection_with_the_draft(practitioner_offic
     assert '<label for="id_read_every_page"' in content
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_publishes_after_the_box_is_ticked(practitioner_office, maya, draft, assessment):
     started = BookingFactory(session_type=assessment, start_at=TUESDAY_9)
     [kept] = services.intakes_create_for_booking(booking=started)
@@ -151,7 +140,6 @@ def test_it_publishes_after_the_box_is_ticked(practitioner_office, maya, draft, 
     assert entry.changes == ["published_at"]
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_asks_for_the_box_before_publishing(practitioner_office, draft):
     response = publish(practitioner_office, draft)
 
@@ -161,7 +149,6 @@ def test_it_asks_for_the_box_before_publishing(practitioner_office, draft):
     assert draft.is_draft
 
 
-@pytest.mark.usefixtures("v2_served")
 def test_it_lets_only_someone_allowed_to_publish(client, draft):
     reader = UserFactory(username="reader", is_superuser=False)
     reader.user_permissions.add(Permission.objects.get(codename="view_instrument"))
@@ -185,20 +172,3 @@ def test_it_offers_no_publishing_for_the_live_version(practitioner_office, live)
     response = publish(practitioner_office, live, read_every_page="on")
     assert response.status_code == 302
     assert "This version is already published." in page(practitioner_office, VERSIONS)
-
-
-def test_it_lets_her_read_but_not_publish_a_version_whose_pages_are_not_ready(
-    practitioner_office, draft
-):
-    assert "Draft: read it; it can be published once its pages are ready" in page(
-        practitioner_office, VERSIONS
-    )
-    content = page(practitioner_office, preview_url(draft))
-    assert "Page 11 of 11" in content
-    assert "the report that reads its answers are still being built" in content
-    assert 'name="read_every_page"' not in content
-
-    publish(practitioner_office, draft, read_every_page="on")
-
-    assert Instrument.objects.get(pk=draft.pk).is_draft
-    assert "being built" in page(practitioner_office, VERSIONS)
