@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from assessments import services
 from assessments.links import intake_path
-from assessments.models import Instrument, Intake
+from assessments.models import Intake
 from booking.models import Booking
 from notifications.models import OutboundEmail
 
@@ -300,15 +301,13 @@ def _section_path(number: int) -> str:
 
 
 def test_it_shows_movement_after_the_questionnaire_is_sent_again(
-    live_server, browser, maya, couple, axe, monkeypatch
+    live_server, browser, maya, couple, axe
 ):
     ana_intake, _ = couple
     booking = ana_intake.booking
     ana = ana_intake.client
-    # The office sends the newest published version; v2 is a draft, so for this test
-    # the round goes out on the v2 row, as it will once v2 is published.
-    v2 = ana_intake.instrument
-    monkeypatch.setattr(Instrument.objects, "current", lambda slug: v2)
+    # The office sends the newest published version: she has published v2.
+    v2 = services.instrument_publish(instrument_id=ana_intake.instrument_id, now=timezone.now())
 
     ana_phone = phone_page(browser, base_url=live_server.url)
     answer_v2(ana_phone, ana_intake, ANA_ROUND_1, axe=None)
