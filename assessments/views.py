@@ -223,25 +223,9 @@ def _section(request, intake: Intake, number: int):
     if action is None:
         return HttpResponseBadRequest("Unknown action")
     submitted = SectionForm.submitted(request.POST)
-    try:
-        saved = services.intake_section_save(
-            intake_id=intake.pk,
-            section_index=index,
-            submitted=submitted,
-            move="back" if action == "back" else "next",
-        )
-    except services.IntakeClosed as closed:
-        return _render(request, intake, "assessments/closed.html", {"message": closed.message}, 409)
-    except services.IntakeInvalid as invalid:
-        return _section_page(
-            request,
-            intake,
-            index,
-            posted=submitted,
-            errors=invalid.errors,
-            message=invalid.message,
-            status=400,
-        )
+    saved = _section_save(request, intake, index, action, submitted, page=_section_page)
+    if isinstance(saved, HttpResponse):
+        return saved
     intake = saved.intake
     if saved.missing:
         errors = {key: ["Please answer this question."] for key in saved.missing}
@@ -256,6 +240,33 @@ def _section(request, intake: Intake, number: int):
         # Shown once, in answer to the save that said it, never at a link opened later.
         return _render(request, intake, "assessments/support.html", {"next_url": next_url})
     return redirect(next_url)
+
+
+def _section_save(request, intake, index, action, submitted, *, page):
+    """Save a posted page (either version); return the result, or the page to answer with.
+
+    A closed questionnaire answers 409; answers the service refuses come back on
+    ``page`` (the version's own renderer) with the reasons, as a 400.
+    """
+    try:
+        return services.intake_section_save(
+            intake_id=intake.pk,
+            section_index=index,
+            submitted=submitted,
+            move="back" if action == "back" else "next",
+        )
+    except services.IntakeClosed as closed:
+        return _render(request, intake, "assessments/closed.html", {"message": closed.message}, 409)
+    except services.IntakeInvalid as invalid:
+        return page(
+            request,
+            intake,
+            index,
+            posted=submitted,
+            errors=invalid.errors,
+            message=invalid.message,
+            status=400,
+        )
 
 
 def _save_without_session(request, intake: Intake, number: int) -> HttpResponse:
@@ -389,25 +400,9 @@ def _section_v2(request, intake: Intake, index: int) -> HttpResponse:
     if action is None:
         return HttpResponseBadRequest("Unknown action")
     submitted = SectionForm.submitted(request.POST)
-    try:
-        saved = services.intake_section_save(
-            intake_id=intake.pk,
-            section_index=index,
-            submitted=submitted,
-            move="back" if action == "back" else "next",
-        )
-    except services.IntakeClosed as closed:
-        return _render(request, intake, "assessments/closed.html", {"message": closed.message}, 409)
-    except services.IntakeInvalid as invalid:
-        return _section_page_v2(
-            request,
-            intake,
-            index,
-            posted=submitted,
-            errors=invalid.errors,
-            message=invalid.message,
-            status=400,
-        )
+    saved = _section_save(request, intake, index, action, submitted, page=_section_page_v2)
+    if isinstance(saved, HttpResponse):
+        return saved
     intake = saved.intake
     _opened_update(request, intake, opened_by(sections, section, submitted, person))
     pages = person_pages(sections, person, _opened(request, intake))
