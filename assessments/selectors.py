@@ -79,6 +79,13 @@ def bookings_with_unfinished_intake(booking_ids: list[int]) -> set[int]:
     )
 
 
+def intake_partner_name(booking: Booking, intake: Intake) -> str:
+    """Return the name of the other person on a couple's booking, as the report names them."""
+    if intake.role == Intake.Role.PARTNER:
+        return booking.client.name if booking.client else "their partner"
+    return booking.partner_name or "their partner"
+
+
 def intakes_for_report(booking_id: int) -> tuple[Booking, list[Intake]]:
     """Return a booking and its latest questionnaire per person, client first, in two queries.
 

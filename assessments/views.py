@@ -507,13 +507,9 @@ def _read_at(intakes: list[Intake]):
 
 
 def _respondent(booking: Booking, intake: Intake) -> report.Respondent:
-    if intake.role == Intake.Role.PARTNER:
-        partner_name = booking.client.name
-    else:
-        partner_name = booking.partner_name or "their partner"
     return report.Respondent(
         name=intake.client.name,
-        partner_name=partner_name,
+        partner_name=selectors.intake_partner_name(booking, intake),
         role=intake.get_role_display(),
         status=intake.get_status_display(),
         sent=intake.is_submitted,

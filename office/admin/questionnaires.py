@@ -196,13 +196,9 @@ def intake_report_v2(request, booking_id: int, admin_context: dict):
 
 
 def _respondent_v2(booking: Booking, intake: Intake) -> report_v2.Respondent:
-    if intake.role == Intake.Role.PARTNER:
-        partner_name = booking.client.name
-    else:
-        partner_name = booking.partner_name or "their partner"
     return report_v2.Respondent(
         name=intake.client.name,
-        partner_name=partner_name,
+        partner_name=selectors.intake_partner_name(booking, intake),
         role=intake.get_role_display(),
         status=intake.get_status_display(),
         sent=intake.is_submitted,
